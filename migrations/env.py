@@ -1,0 +1,36 @@
+"""Alembic environment: the URL comes from the caller's Config (see app.store.migrate)."""
+
+from __future__ import annotations
+
+from alembic import context
+from app.store.db import make_engine
+from app.store.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    with engine.connect() as conn:
+        _run(conn)
+    engine.dispose()
+
+
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        user_module_prefix="app.store.types.",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()
