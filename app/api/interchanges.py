@@ -1,0 +1,149 @@
+"""Uploads: `POST /v1/interchanges` and what became of them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from app.deps import CallerDep, SessionDep, SessionsDep, SettingsDep
+from app.errors import (
+    EmptyUpload,
+    InterchangeRejected,
+    InvalidApiKey,
+    NotFound,
+    SenderNotUploader,
+    UnreadableUpload,
+    UploadTooLarge,
+    problem_responses,
+)
+from app.services.ingest import Upload, ingest_upload
+from app.services.uploads import describe_upload, get_acknowledgement, get_visible_file
+from app.store.db import session_scope
+from schemas.api import UploadRead
+
+router = APIRouter(prefix="/v1/interchanges", tags=["interchanges"])
+
+RAW_TYPES = ("application/edi-x12", "application/edifact", "application/xml", "text/xml",
+             "application/octet-stream", "text/plain", "application/edi-consent")
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=UploadRead,
+    summary="Upload one EDI file (raw body or multipart `file`)",
+    description=(
+        "Send the file as the raw body (Content-Type application/edi-x12, application/edifact, "
+        "application/xml or application/octet-stream; the standard is detected from the "
+        "first bytes) or as multipart/form-data field `file`. The raw bytes are stored before "
+        "parsing. Answers 201 with what was found, 200 with `duplicate: true` for a repeat of "
+        "an earlier file or interchange, 422 when nothing in it could be accepted (the "
+        "problem document carries the same description under `upload`)."
+    ),
+    responses={200: {"description": "A duplicate of an earlier upload", "model": UploadRead},
+               **problem_responses(EmptyUpload, InvalidApiKey, SenderNotUploader,
+                                   UploadTooLarge, UnreadableUpload, InterchangeRejected)},
+)
+async def upload_interchange(
+    request: Request,
+    response: Response,
+    caller: CallerDep,
+    settings: SettingsDep,
+    sessions: SessionsDep,
+    idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
+) -> UploadRead:
+    content, filename, content_type = await _read_body(request, settings.max_upload_bytes)
+    upload = Upload(
+        content=content, source="upload", uploader_id=caller.partner_id,
+        uploader_is_ops=caller.is_ops, filename=filename, content_type=content_type,
+        idempotency_key=idempotency_key,
+    )
+    outcome = await run_in_threadpool(ingest_upload, sessions, upload, settings)
+    with session_scope(sessions) as session:
+        described = describe_upload(session, outcome.file_id, caller)
+    if outcome.duplicate or not outcome.created:
+        response.status_code = 200
+        return described
+    _raise_for_rejection(described)
+    return described
+
+
+def _raise_for_rejection(described: UploadRead) -> None:
+    extra = {"upload": described.model_dump(mode="json")}
+    if described.status == "failed":
+        first = described.issues[0] if described.issues else None
+        raise UnreadableUpload(
+            first.text if first else "the upload cannot be read",
+            location=first.location if first else None, extra=extra)
+    for interchange in described.interchanges:
+        for issue in interchange.issues:
+            if issue.code == "sender-not-uploader":
+                raise SenderNotUploader(issue.text, location=issue.location, extra=extra)
+    if described.status == "rejected":
+        issues = [i for ic in described.interchanges for i in ic.issues] + [
+            i for ic in described.interchanges for m in ic.messages for i in m.issues
+        ] + described.issues
+        errors = [i for i in issues if i.severity == "error"] or issues
+        first = errors[0] if errors else None
+        detail = "nothing in the upload was accepted"
+        if first is not None:
+            where = ", ".join(f"{k} {v}" for k, v in first.location.items())
+            detail = f"{first.text} ({where})" if where else first.text
+        raise InterchangeRejected(detail, location=first.location if first else None,
+                                  extra=extra)
+
+
+async def _read_body(request: Request, limit: int) -> tuple[bytes, str | None, str | None]:
+    content_type = request.headers.get("content-type", "application/octet-stream")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
+        raise UploadTooLarge(f"the upload is {declared} bytes; the limit is {limit} bytes")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=5)
+        part = form.get("file")
+        if part is None or isinstance(part, str):
+            raise EmptyUpload("multipart uploads must carry the file in a field named 'file'")
+        content = await part.read(limit + 1)
+        filename, part_type = part.filename, part.content_type
+    else:
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise UploadTooLarge(f"the upload is over the limit of {limit} bytes")
+            chunks.append(chunk)
+        content, filename, part_type = b"".join(chunks), None, content_type
+    if len(content) > limit:
+        raise UploadTooLarge(f"the upload is over the limit of {limit} bytes")
+    if not content.strip():
+        raise EmptyUpload("the upload is empty: send the EDI file as the request body")
+    return content, filename, part_type
+
+
+@router.get("/{upload_id}", response_model=UploadRead, summary="What an upload became",
+            responses=problem_responses(NotFound, InvalidApiKey))
+def read_upload(upload_id: int, session: SessionDep, caller: CallerDep) -> UploadRead:
+    return describe_upload(session, upload_id, caller)
+
+
+@router.get("/{upload_id}/raw", summary="The exact bytes that were uploaded",
+            response_class=Response, responses=problem_responses(NotFound, InvalidApiKey))
+def read_raw(upload_id: int, session: SessionDep, caller: CallerDep) -> Response:
+    file = get_visible_file(session, upload_id, caller, with_content=True)
+    return Response(content=file.content, media_type=file.content_type or
+                    "application/octet-stream",
+                    headers={"X-Content-SHA256": file.sha256})
+
+
+@router.get("/{upload_id}/ack", summary="The acknowledgement the hub sent for an upload",
+            response_class=Response, responses=problem_responses(NotFound, InvalidApiKey))
+def read_ack(upload_id: int, session: SessionDep, caller: CallerDep,
+             kind: Annotated[str | None, Query(pattern="^(997|999|TA1|CONTRL)$")] = None
+             ) -> Response:
+    ack = get_acknowledgement(session, upload_id, caller, kind)
+    media = "application/edifact" if ack.kind == "CONTRL" else "application/edi-x12"
+    return Response(content=ack.content, media_type=media,
+                    headers={"X-Acknowledgement-Kind": ack.kind,
+                             "X-Acknowledgement-Status": ack.status})

@@ -1,0 +1,92 @@
+"""`create_app(settings)`: the FastAPI application. The engine is made in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.api import health, interchanges, orders
+from app.errors import PROBLEM_JSON, HubError
+from app.settings import Settings, get_settings
+from app.store.db import make_engine, make_session_factory
+
+log = logging.getLogger("edihub")
+
+
+def create_app(settings: Settings | None = None, *,
+               sessions: sessionmaker[Session] | None = None) -> FastAPI:
+    """Build the app. `sessions` lets tests bind the app to a connection they roll back."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if sessions is not None:
+            app.state.sessions = sessions
+            yield
+            return
+        engine = make_engine(settings.database_url, echo=settings.echo_sql)
+        app.state.engine = engine
+        app.state.sessions = make_session_factory(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="edihub",
+        version="0.1.0",
+        summary="Supply-chain EDI hub: X12, EDIFACT and XML in; orders, promises, "
+                "sell-through, replenishment and customers out.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    _install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(interchanges.router)
+    app.include_router(orders.router)
+    return app
+
+
+def _problem(status: int, body: dict, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HubError)
+    async def hub_error(request: Request, exc: HubError):
+        return _problem(exc.status, exc.problem(str(request.url.path)), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        errors = [
+            {"location": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg")}
+            for err in exc.errors()
+        ]
+        detail = "; ".join(f"{e['location']}: {e['message']}" for e in errors)
+        return _problem(422, {
+            "type": "https://edihub.dev/problems/invalid-request", "title": "Invalid request",
+            "status": 422, "detail": detail, "code": "invalid-request",
+            "instance": str(request.url.path), "errors": errors,
+        })
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return _problem(exc.status_code, {
+            "type": "about:blank", "title": str(exc.detail), "status": exc.status_code,
+            "detail": str(exc.detail), "instance": str(request.url.path),
+        }, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _problem(500, {
+            "type": "https://edihub.dev/problems/internal-error", "title": "Internal error",
+            "status": 500, "detail": "the server failed to handle this request; it is logged",
+            "instance": str(request.url.path),
+        })

@@ -1,0 +1,241 @@
+"""Ingest: store the raw bytes, parse, map, write the facts, acknowledge.
+
+The same pipeline serves the upload endpoint, the CLI and the inbox job. It runs as two
+transactions, which is why `ingest_upload` is given a session factory (it is the
+transaction boundary, like a request or a job):
+
+1. the raw bytes are stored and committed before anything else, so nothing a partner sent
+   is ever lost, even when parsing fails or the process dies half-way;
+2. the file is parsed and each interchange is written in a savepoint: all its facts or none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+import edi
+from adapters import MappingError, adapter_for
+from app.services import acknowledgement, parties
+from app.services.orders import FactContext, apply_order
+from app.settings import Settings
+from app.store import interchange as ic_store
+from app.store.db import session_scope
+from app.store.models import EdiIssue, Interchange, Message, Partner, StoredFile
+from app.store.types import utcnow
+from edi.model import Issue, Scope, Severity
+from schemas.documents import OrderDoc
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    content: bytes
+    source: str  # upload | inbox | cli | demo
+    uploader_id: int | None = None  # the partner whose key sent it
+    uploader_is_ops: bool = True
+    filename: str | None = None
+    content_type: str | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    file_id: int
+    duplicate: bool
+    created: bool  # False when an Idempotency-Key or identical bytes found an earlier upload
+
+
+def ingest_upload(sessions: sessionmaker[Session], upload: Upload, settings: Settings) -> Outcome:
+    """Store, then process, one upload; returns the file to describe to the caller."""
+    with session_scope(sessions) as session:
+        if upload.idempotency_key:
+            earlier = ic_store.get_by_idempotency_key(
+                session, upload.idempotency_key, upload.uploader_id)
+            if earlier is not None:
+                return Outcome(earlier.id, duplicate=earlier.status == "duplicate", created=False)
+        stored = receive_file(session, upload)
+        file_id = stored.id
+    with session_scope(sessions) as session:
+        duplicate = process_file(session, file_id, settings,
+                                 uploader_is_ops=upload.uploader_is_ops)
+    return Outcome(file_id, duplicate=duplicate, created=True)
+
+
+def receive_file(session: Session, upload: Upload) -> StoredFile:
+    return ic_store.add_file(session, StoredFile(
+        sha256=hashlib.sha256(upload.content).hexdigest(),
+        size=len(upload.content),
+        content=upload.content,
+        source=upload.source,
+        uploader_id=upload.uploader_id,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        idempotency_key=upload.idempotency_key,
+        status="received",
+    ))
+
+
+def process_file(session: Session, file_id: int, settings: Settings, *,
+                 uploader_is_ops: bool) -> bool:
+    """Parse and map a stored file; returns True when it was a duplicate of an earlier one."""
+    file = ic_store.get_file(session, file_id, with_content=True)
+    if file is None:
+        raise LookupError(f"stored file {file_id} does not exist")
+    earlier = ic_store.get_processed_by_sha256(session, file.sha256, file.uploader_id, file.id)
+    if earlier is not None:
+        file.status, file.duplicate_of_id, file.standard = "duplicate", earlier.id, earlier.standard
+        return True
+    limits = edi.Limits(
+        max_segments_per_interchange=settings.max_segments_per_interchange,
+        xml_max_bytes=settings.xml_max_bytes,
+        xml_max_depth=settings.xml_max_depth,
+    )
+    try:
+        parsed = edi.parse(file.content, limits)
+    except edi.UnreadableStream as exc:
+        file.status, file.error = "failed", exc.message
+        session.add(EdiIssue(file_id=file.id, code=exc.code, severity="error",
+                             scope="interchange", location=exc.location.as_dict(),
+                             text=exc.message))
+        return False
+    file.standard = parsed.standard.value
+    _record_issues(session, file.id, None, None, parsed.issues)
+    uploader = session.get(Partner, file.uploader_id) if file.uploader_id else None
+    statuses: list[str] = []
+    for position, interchange in enumerate(parsed.interchanges, start=1):
+        statuses.append(_ingest_interchange(
+            session, file, position, interchange, uploader, uploader_is_ops))
+    file.status = _file_status(statuses, bool(parsed.issues))
+    if statuses and all(s == "duplicate" for s in statuses):
+        file.status = "duplicate"
+        return True
+    return False
+
+
+def _ingest_interchange(session: Session, file: StoredFile, position: int,
+                        interchange: edi.Interchange, uploader: Partner | None,
+                        uploader_is_ops: bool) -> str:
+    env = interchange.envelope
+    standard = interchange.standard.value
+    if ic_store.get_interchange_by_key(session, standard, env.sender.strip(),
+                                       env.receiver.strip(), env.control_number) is not None:
+        return "duplicate"
+    scheme, sender_id = parties.sender_identifier(standard, env)
+    sender = parties.resolve_identifier(session, scheme, sender_id)
+    sender_rejected = (
+        not uploader_is_ops and uploader is not None
+        and (sender is None or sender.id != uploader.id)
+    )
+    if sender is None and not sender_rejected:
+        sender = parties.resolve_or_create(session, scheme, sender_id, name=None, role="other")
+
+    with session.begin_nested():
+        row = Interchange(
+            file_id=file.id, position=position, standard=standard, version=env.version,
+            sender=env.sender.strip(), sender_qualifier=env.sender_qualifier.strip() or None,
+            receiver=env.receiver.strip(),
+            receiver_qualifier=env.receiver_qualifier.strip() or None,
+            control_number=env.control_number, test=env.test, status="accepted",
+            partner_id=sender.id if sender is not None and not sender_rejected else None,
+        )
+        session.add(row)
+        session.flush()
+        _record_issues(session, file.id, row.id, None, interchange.issues)
+        if sender_rejected:
+            issue = Issue("sender-not-uploader", Severity.ERROR, Scope.INTERCHANGE,
+                          env.header.location() if env.header else edi.Location(),
+                          f"the interchange sender {scheme}:{sender_id} is not an identifier "
+                          "of the uploading partner")
+            _record_issues(session, file.id, row.id, None, [issue])
+            row.status = "rejected"
+            file.error = issue.message
+            return "rejected"
+        envelope_rejected = any(
+            i.severity is Severity.ERROR for i in interchange.envelope.issues)
+        statuses = []
+        for group in interchange.groups:
+            group_rejected = envelope_rejected or any(
+                i.severity is Severity.ERROR for i in group.envelope.issues)
+            for message in group.messages:
+                statuses.append(_ingest_message(
+                    session, file, row, message, sender, group_rejected))
+        row.status = _interchange_status(envelope_rejected, statuses)
+        acknowledgement.acknowledge(session, file.id, row, interchange, utcnow())
+        return row.status
+
+
+def _ingest_message(session: Session, file: StoredFile, row: Interchange,
+                    message: edi.Message, sender: Partner, rejected_above: bool) -> str:
+    record = Message(
+        interchange_id=row.id, position=message.index or 1, type=message.type,
+        control_number=message.control_number, version=message.version,
+        group_control_number=message.group.control_number if message.group else None,
+        functional_id=message.group.functional_id if message.group else None,
+        segment_count=len(message.segments), offset=message.offset, status="accepted",
+    )
+    session.add(record)
+    session.flush()
+    issues = list(message.issues)
+    adapter = adapter_for(message)
+    if rejected_above or not message.accepted:
+        record.status = "rejected"
+    elif adapter is None:
+        record.status = "unsupported"
+    else:
+        try:
+            mapped = adapter(message)
+        except MappingError as exc:
+            issues.append(exc.issue)
+            message.issues.append(exc.issue)  # so the acknowledgement reports it
+            record.status = "rejected"
+        else:
+            issues.extend(mapped.issues)
+            message.issues.extend(mapped.issues)
+            ctx = FactContext(message_id=record.id, sender=sender, test=row.test,
+                              received_at=file.received_at or utcnow())
+            for document in mapped.documents:
+                _apply(session, document, ctx)
+            has_warnings = any(i.severity is Severity.WARNING for i in issues)
+            record.status = "accepted_with_errors" if has_warnings else "accepted"
+    _record_issues(session, file.id, row.id, record.id, issues)
+    return record.status
+
+
+def _apply(session: Session, document, ctx: FactContext) -> None:
+    if isinstance(document, OrderDoc):
+        apply_order(session, document, ctx)
+    else:  # pragma: no cover - every document kind has an apply function
+        raise TypeError(f"no apply function for {type(document).__name__}")
+
+
+def _record_issues(session: Session, file_id: int, interchange_id: int | None,
+                   message_id: int | None, issues: list[Issue]) -> None:
+    for issue in issues:
+        session.add(EdiIssue(
+            file_id=file_id, interchange_id=interchange_id, message_id=message_id,
+            code=issue.code, severity=issue.severity.value, scope=issue.scope.value,
+            location=issue.location.as_dict(), text=issue.message,
+        ))
+    session.flush()
+
+
+def _interchange_status(envelope_rejected: bool, statuses: list[str]) -> str:
+    if envelope_rejected:
+        return "rejected"
+    rejected = sum(1 for s in statuses if s == "rejected")
+    if statuses and rejected == len(statuses):
+        return "rejected"
+    return "partially_accepted" if rejected else "accepted"
+
+
+def _file_status(statuses: list[str], has_file_issues: bool) -> str:
+    real = [s for s in statuses if s != "duplicate"]
+    if not real:
+        return "rejected" if has_file_issues or not statuses else "processed"
+    if all(s == "rejected" for s in real):
+        return "rejected"
+    if any(s in ("rejected", "partially_accepted") for s in real) or has_file_issues:
+        return "partially_accepted"
+    return "processed"

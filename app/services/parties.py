@@ -1,0 +1,103 @@
+"""Resolve who and what a document names: envelope ids and parties to partners/locations,
+product references to products. Unknown parties and products are created on first sight and
+marked `needs_review` so ops can check them."""
+
+from __future__ import annotations
+
+from app.store import partner as partner_store
+from app.store import product as product_store
+from app.store.models import Location, Partner, Product
+from edi.model import Envelope, Standard
+from schemas.documents import PartyRef, ProductRef
+
+# X12 ISA05/ISA07 interchange id qualifiers and EDIFACT UNB 0007 partner id qualifiers,
+# mapped onto the identifier schemes partners are registered with.
+X12_QUALIFIER_SCHEMES = {"01": "DUNS", "14": "DUNS", "08": "GLN", "ZZ": "ZZ"}
+EDIFACT_QUALIFIER_SCHEMES = {"14": "GLN", "1": "DUNS", "16": "DUNS", "ZZ": "ZZ", "ZZZ": "ZZ",
+                             "": "ZZ"}
+
+
+def envelope_scheme(standard: str, qualifier: str) -> str:
+    qualifier = qualifier.strip()
+    if standard == Standard.X12:
+        return X12_QUALIFIER_SCHEMES.get(qualifier, qualifier or "ZZ")
+    if standard == Standard.EDIFACT:
+        return EDIFACT_QUALIFIER_SCHEMES.get(qualifier, qualifier)
+    return qualifier or "ZZ"
+
+
+def sender_identifier(standard: str, envelope: Envelope) -> tuple[str, str]:
+    return envelope_scheme(standard, envelope.sender_qualifier), envelope.sender.strip()
+
+
+def receiver_identifier(standard: str, envelope: Envelope) -> tuple[str, str]:
+    return envelope_scheme(standard, envelope.receiver_qualifier), envelope.receiver.strip()
+
+
+def resolve_identifier(session, scheme: str, value: str) -> Partner | None:
+    partner = partner_store.get_by_identifier(session, scheme, value)
+    if partner is None and scheme != "ZZ":
+        # Partners often register a GLN/DUNS as a plain agreed code, and vice versa.
+        partner = partner_store.get_by_identifier(session, "ZZ", value)
+    return partner
+
+
+def resolve_or_create(session, scheme: str, value: str, *, name: str | None,
+                      role: str) -> Partner:
+    partner = resolve_identifier(session, scheme, value)
+    if partner is None:
+        partner = partner_store.add(
+            session, name=name or f"{scheme} {value}", role=role,
+            identifiers=[(scheme, value)], needs_review=True,
+        )
+    return partner
+
+
+def resolve_party(session, party: PartyRef, *, default_role: str = "other") -> Partner:
+    return resolve_or_create(session, party.scheme, party.value, name=party.name,
+                             role=default_role)
+
+
+def resolve_location(session, party: PartyRef, owner: Partner) -> Location:
+    """A ship-to/store party as a location: by GLN anywhere, else by the owner's own code."""
+    if party.scheme == "GLN":
+        location = partner_store.get_location_by_gln(session, party.value)
+        if location is None:
+            location = partner_store.add_location(
+                session, partner_id=owner.id, code=party.value, gln=party.value,
+                name=party.name, needs_review=True)
+        return location
+    code = party.location_code or party.value
+    location = partner_store.get_location(session, owner.id, code)
+    if location is None:
+        location = partner_store.add_location(
+            session, partner_id=owner.id, code=code, name=party.name, needs_review=True)
+    return location
+
+
+def resolve_product(session, ref: ProductRef, partner: Partner | None) -> Product | None:
+    """One product per GTIN; part numbers are the using partner's cross-references."""
+    if ref.is_empty():
+        return None
+    partner_id = partner.id if partner is not None else None
+    product = product_store.get_by_gtin(session, ref.gtin) if ref.gtin else None
+    if product is None:
+        for scheme, value in (("BUYER_PART", ref.buyer_part), ("VENDOR_PART", ref.vendor_part)):
+            if value:
+                product = product_store.get_by_reference(session, scheme, value, partner_id)
+                if product is not None:
+                    break
+    if product is None:
+        product = product_store.add(session, gtin=ref.gtin, description=ref.description,
+                                    needs_review=ref.gtin is None)
+    elif ref.gtin and product.gtin is None:
+        product.gtin = ref.gtin
+    if product.description is None and ref.description:
+        product.description = ref.description
+    for scheme, value in (("UPC", ref.upc), ("EAN", ref.ean)):
+        if value:
+            product_store.add_reference(session, product, scheme, value, None)
+    for scheme, value in (("BUYER_PART", ref.buyer_part), ("VENDOR_PART", ref.vendor_part)):
+        if value:
+            product_store.add_reference(session, product, scheme, value, partner_id)
+    return product

@@ -1,0 +1,91 @@
+"""Describe what an upload became: envelopes, messages, issues, acknowledgements."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy.orm import Session
+
+from app.errors import NotFound
+from app.security import Caller
+from app.store import interchange as ic_store
+from app.store.models import Acknowledgement, StoredFile
+from schemas.api import (
+    AcknowledgementLink,
+    InterchangeRead,
+    IssueRead,
+    MessageRead,
+    UploadRead,
+)
+
+
+def get_visible_file(session: Session, file_id: int, caller: Caller | None,
+                     *, with_content: bool = False) -> StoredFile:
+    file = ic_store.get_file(session, file_id, with_content=with_content)
+    if file is None or (caller is not None and not caller.is_ops
+                        and file.uploader_id != caller.partner_id):
+        raise NotFound(f"interchange upload {file_id} does not exist")
+    return file
+
+
+def describe_upload(session: Session, file_id: int, caller: Caller | None) -> UploadRead:
+    file = get_visible_file(session, file_id, caller)
+    shown = file
+    if file.duplicate_of_id is not None:
+        shown = ic_store.get_file(session, file.duplicate_of_id) or file
+    issues = ic_store.list_issues_of_file(session, shown.id)
+    by_message: dict[int, list[IssueRead]] = defaultdict(list)
+    by_interchange: dict[int, list[IssueRead]] = defaultdict(list)
+    file_issues: list[IssueRead] = []
+    for issue in issues:
+        read = IssueRead.model_validate(issue)
+        if issue.message_id is not None:
+            by_message[issue.message_id].append(read)
+        elif issue.interchange_id is not None:
+            by_interchange[issue.interchange_id].append(read)
+        else:
+            file_issues.append(read)
+    interchanges = []
+    for row in ic_store.list_interchanges_of_file(session, shown.id):
+        messages = [
+            MessageRead(id=m.id, type=m.type, control_number=m.control_number,
+                        version=m.version, status=m.status, issues=by_message[m.id])
+            for m in ic_store.list_messages(session, row.id)
+        ]
+        interchanges.append(InterchangeRead(
+            id=row.id, control_number=row.control_number, sender=row.sender,
+            sender_qualifier=row.sender_qualifier, receiver=row.receiver,
+            receiver_qualifier=row.receiver_qualifier, version=row.version, test=row.test,
+            status=row.status, issues=by_interchange[row.id], messages=messages,
+        ))
+    acks = [_ack_link(file.id, a, shown.standard)
+            for a in ic_store.list_acknowledgements_of_file(session, shown.id)]
+    primary = next((a for a in acks if a.kind != "TA1"), acks[0] if acks else None)
+    return UploadRead(
+        id=file.id, standard=file.standard, status=file.status,
+        duplicate=file.status == "duplicate", duplicate_of=file.duplicate_of_id,
+        sha256=file.sha256, size=file.size, received_at=file.received_at,
+        issues=file_issues, interchanges=interchanges, acknowledgement=primary,
+        acknowledgements=acks,
+    )
+
+
+def _ack_link(file_id: int, ack: Acknowledgement, standard: str | None) -> AcknowledgementLink:
+    return AcknowledgementLink(
+        kind=ack.kind, standard=standard or "", status=ack.status,
+        url=f"/v1/interchanges/{file_id}/ack" + (f"?kind={ack.kind}" if ack.kind == "TA1" else ""),
+    )
+
+
+def get_acknowledgement(session: Session, file_id: int, caller: Caller,
+                        kind: str | None) -> Acknowledgement:
+    file = get_visible_file(session, file_id, caller)
+    source_id = file.duplicate_of_id or file.id
+    acks = ic_store.list_acknowledgements_of_file(session, source_id)
+    if kind:
+        acks = [a for a in acks if a.kind == kind]
+    else:
+        acks = [a for a in acks if a.kind != "TA1"] or acks
+    if not acks:
+        raise NotFound(f"no acknowledgement was sent for upload {file_id}")
+    return acks[0]
