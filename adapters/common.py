@@ -18,6 +18,12 @@ X12_INVALID_CHARACTER = "6"
 X12_INVALID_CODE_VALUE = "7"
 X12_INVALID_DATE = "8"
 X12_MANDATORY_SEGMENT_MISSING = "3"
+# EDIFACT CONTRL 0085 codes used by the mappings.
+EDIFACT_INVALID_VALUE = "12"
+EDIFACT_MISSING = "13"
+# XML documents have no acknowledgement code list; short reasons instead.
+XML_MISSING = "missing-element"
+XML_INVALID_VALUE = "invalid-value"
 
 
 class MappingError(Exception):
