@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-
-from edi.x12.ack import needs_ta1, write_functional_ack, write_ta1
 from sqlalchemy.orm import Session
 
 import edi
 from app.store import interchange as ic_store
 from app.store.models import Acknowledgement, Interchange
+from edi.edifact.contrl import write_contrl
+from edi.x12.ack import needs_ta1, write_functional_ack, write_ta1
 
 ACK_TYPES = {"997", "999", "TA1", "CONTRL"}
 
@@ -42,7 +42,6 @@ def acknowledge(session: Session, file_id: int, row: Interchange,
                 interchange, kind=kind, interchange_control=control,
                 group_control=group_control, created=now), control))
     elif interchange.standard is edi.Standard.EDIFACT:
-        from edi.edifact.contrl import write_contrl  # TEMP
         control = ic_store.next_control_number(session, partner_key, "interchange")
         written.append(("CONTRL", write_contrl(interchange, control_reference=control,
                                                created=now), control))

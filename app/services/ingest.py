@@ -19,14 +19,34 @@ from sqlalchemy.orm import Session, sessionmaker
 import edi
 from adapters import MappingError, adapter_for
 from app.services import acknowledgement, parties
-from app.services.orders import FactContext, apply_order
+from app.services.demand import apply_planning_schedule, apply_product_activity
+from app.services.invoices import apply_invoice
+from app.services.orders import apply_order, apply_order_response
+from app.services.parties import FactContext
+from app.services.shipments import apply_ship_notice
 from app.settings import Settings
 from app.store import interchange as ic_store
 from app.store.db import session_scope
 from app.store.models import EdiIssue, Interchange, Message, Partner, StoredFile
 from app.store.types import utcnow
 from edi.model import Issue, Scope, Severity
-from schemas.documents import OrderDoc
+from schemas.documents import (
+    InvoiceDoc,
+    OrderDoc,
+    OrderResponseDoc,
+    PlanningScheduleDoc,
+    ProductActivityDoc,
+    ShipNoticeDoc,
+)
+
+APPLY = {
+    OrderDoc: apply_order,
+    OrderResponseDoc: apply_order_response,
+    ShipNoticeDoc: apply_ship_notice,
+    ProductActivityDoc: apply_product_activity,
+    InvoiceDoc: apply_invoice,
+    PlanningScheduleDoc: apply_planning_schedule,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +150,7 @@ def _ingest_interchange(session: Session, file: StoredFile, position: int,
     )
     if sender is None and not sender_rejected:
         sender = parties.resolve_or_create(session, scheme, sender_id, name=None, role="other")
+    receiver = parties.resolve_identifier(session, *parties.receiver_identifier(standard, env))
 
     with session.begin_nested():
         row = Interchange(
@@ -143,6 +164,7 @@ def _ingest_interchange(session: Session, file: StoredFile, position: int,
         session.add(row)
         session.flush()
         _record_issues(session, file.id, row.id, None, interchange.issues)
+        _record_issues(session, file.id, row.id, None, _control_number_ledger(session, row))
         if sender_rejected:
             issue = Issue("sender-not-uploader", Severity.ERROR, Scope.INTERCHANGE,
                           env.header.location() if env.header else edi.Location(),
@@ -160,14 +182,15 @@ def _ingest_interchange(session: Session, file: StoredFile, position: int,
                 i.severity is Severity.ERROR for i in group.envelope.issues)
             for message in group.messages:
                 statuses.append(_ingest_message(
-                    session, file, row, message, sender, group_rejected))
+                    session, file, row, message, sender, receiver, group_rejected))
         row.status = _interchange_status(envelope_rejected, statuses)
         acknowledgement.acknowledge(session, file.id, row, interchange, utcnow())
         return row.status
 
 
 def _ingest_message(session: Session, file: StoredFile, row: Interchange,
-                    message: edi.Message, sender: Partner, rejected_above: bool) -> str:
+                    message: edi.Message, sender: Partner, receiver: Partner | None,
+                    rejected_above: bool) -> str:
     record = Message(
         interchange_id=row.id, position=message.index or 1, type=message.type,
         control_number=message.control_number, version=message.version,
@@ -193,7 +216,8 @@ def _ingest_message(session: Session, file: StoredFile, row: Interchange,
         else:
             issues.extend(mapped.issues)
             message.issues.extend(mapped.issues)
-            ctx = FactContext(message_id=record.id, sender=sender, test=row.test,
+            ctx = FactContext(message_id=record.id, sender=sender, receiver=receiver,
+                              test=row.test,
                               received_at=file.received_at or utcnow())
             for document in mapped.documents:
                 _apply(session, document, ctx)
@@ -204,10 +228,29 @@ def _ingest_message(session: Session, file: StoredFile, row: Interchange,
 
 
 def _apply(session: Session, document, ctx: FactContext) -> None:
-    if isinstance(document, OrderDoc):
-        apply_order(session, document, ctx)
-    else:  # pragma: no cover - every document kind has an apply function
-        raise TypeError(f"no apply function for {type(document).__name__}")
+    APPLY[type(document)](session, document, ctx)
+
+
+def _control_number_ledger(session: Session, row: Interchange) -> list[Issue]:
+    """Control numbers per sender are a ledger: one that goes backwards or skips is noted."""
+    if not row.control_number.isdigit():
+        return []
+    last = ic_store.get_last_numeric_control(session, row.standard, row.sender, row.id)
+    if last is None:
+        return []
+    current = int(row.control_number)
+    location = edi.Location(segment_tag="ISA" if row.standard == "x12" else "UNB", element=13
+                            if row.standard == "x12" else 5)
+    if current <= last:
+        text = (f"control number {current} is not after the last one received from "
+                f"{row.sender} ({last})")
+    elif current > last + 1:
+        text = (f"control number {current} skips {current - last - 1} after the last one "
+                f"received from {row.sender} ({last})")
+    else:
+        return []
+    return [Issue("control-number-sequence", Severity.WARNING, Scope.INTERCHANGE, location,
+                  text)]
 
 
 def _record_issues(session: Session, file_id: int, interchange_id: int | None,

@@ -1,34 +1,23 @@
-"""Apply purchase orders to the store: create, replace/change (keeping history), cancel."""
+"""Orders and promises: create, replace/change (keeping history), cancel; every promise a new
+version per line; promises and ship notices that came before their order are linked when it
+arrives."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections import defaultdict
+from decimal import Decimal
 
 from app.services import parties
+from app.services.parties import FactContext
 from app.store import order as order_store
-from app.store.models import Interaction, Order, OrderLine, OrderRevision, Partner
+from app.store.models import Interaction, Order, OrderLine, OrderRevision, Partner, Promise
 from app.store.types import utcnow
-from schemas.documents import OrderDoc
-
-
-@dataclass(frozen=True, slots=True)
-class FactContext:
-    """Where facts come from: the stored message, its sender and whether it is test data."""
-
-    message_id: int
-    sender: Partner
-    test: bool
-    received_at: datetime
+from schemas.documents import OrderDoc, OrderResponseDoc, OrderResponseLineDoc
 
 
 def apply_order(session, doc: OrderDoc, ctx: FactContext) -> Order:
-    buyer_ref = doc.party("buyer")
-    buyer = (parties.resolve_party(session, buyer_ref, default_role="distributor")
-             if buyer_ref is not None else ctx.sender)
-    seller_ref = doc.party("seller")
-    seller = (parties.resolve_party(session, seller_ref, default_role="manufacturer")
-              if seller_ref is not None else None)
+    buyer = ctx.sender
+    seller = parties.counterparty(session, doc.party("seller"), ctx, role="manufacturer")
     ship_to_ref = doc.party("ship_to")
     ship_to = parties.resolve_location(session, ship_to_ref, buyer) if ship_to_ref else None
 
@@ -45,12 +34,10 @@ def apply_order(session, doc: OrderDoc, ctx: FactContext) -> Order:
         order.message_id = ctx.message_id
         order.segment_number = doc.segment_number
         order.updated_at = utcnow()
+        order.status = "cancelled" if doc.purpose == "cancel" else "open"
         if doc.purpose == "cancel":
-            order.status = "cancelled"
             for line in order.lines:
                 line.status = "cancelled"
-        else:
-            order.status = "open"
     if doc.purpose != "cancel":
         order.seller_id = seller.id if seller else order.seller_id
         order.ship_to_id = ship_to.id if ship_to else order.ship_to_id
@@ -58,29 +45,32 @@ def apply_order(session, doc: OrderDoc, ctx: FactContext) -> Order:
         order.currency = doc.currency or order.currency
         order.requested_delivery = doc.requested_delivery
         order.requested_ship = doc.requested_ship
-        _apply_lines(session, order, doc, ctx, buyer)
+        _apply_lines(session, order, doc, ctx, buyer, seller)
     order_store.add_revision(session, OrderRevision(
         order_id=order.id, revision=order.revision, purpose=doc.purpose,
         message_id=ctx.message_id, snapshot=doc.model_dump(mode="json"),
     ))
+    _link_waiting_documents(session, order, buyer)
     suffix = f" ({doc.purpose})" if doc.purpose != "original" else ""
     session.add(Interaction(
-        partner_id=buyer.id, kind="order", occurred_at=ctx.received_at,
-        reference=f"PO {doc.po_number}{suffix}",
-        amount=doc.total, currency=doc.currency, message_id=ctx.message_id, test=ctx.test,
+        partner_id=ctx.sender.id, kind="order", occurred_at=ctx.received_at,
+        reference=f"PO {doc.po_number}{suffix}", amount=doc.total, currency=doc.currency,
+        message_id=ctx.message_id, test=ctx.test,
     ))
     session.flush()
     return order
 
 
-def _apply_lines(session, order: Order, doc: OrderDoc, ctx: FactContext, buyer: Partner) -> None:
-    """Replace/change semantics: lines named in the document are set as sent; for a replace,
-    lines the document no longer names are cancelled (kept, for the history)."""
+def _apply_lines(session, order: Order, doc: OrderDoc, ctx: FactContext, buyer: Partner,
+                 seller: Partner | None) -> None:
+    """Lines named in the document are set as sent; a replace cancels the lines it no longer
+    names (kept, for the history)."""
     existing = {line.line_number: line for line in order.lines}
     named = set()
     for ld in doc.lines:
         named.add(ld.line_number)
         product = parties.resolve_product(session, ld.product, buyer)
+        parties.claim_product(product, seller)
         values = dict(
             product_id=product.id if product else None,
             quantity=ld.quantity, uom=ld.uom, base_quantity=ld.base_quantity,
@@ -102,3 +92,98 @@ def _apply_lines(session, order: Order, doc: OrderDoc, ctx: FactContext, buyer: 
             if number not in named:
                 line.status = "cancelled"
     session.flush()
+
+
+def _link_waiting_documents(session, order: Order, buyer: Partner) -> None:
+    """Promises and shipped lines that arrived before the order point to its lines now."""
+    by_number = {line.line_number: line for line in order.lines}
+    by_product = {line.product_id: line for line in order.lines if line.product_id}
+    for promise in order_store.list_unlinked_promises(session, buyer.id, order.po_number,
+                                                      order.test):
+        line = by_number.get(promise.line_number or "")
+        if line is not None:
+            promise.order_line_id = line.id
+    for shipped in order_store.list_unlinked_shipment_lines(session, buyer.id, order.po_number,
+                                                            order.test):
+        line = by_number.get(shipped.line_number or "") or by_product.get(shipped.product_id)
+        if line is not None:
+            shipped.order_line_id = line.id
+    session.flush()
+
+
+def match_line(order: Order | None, line_number: str | None,
+               product_id: int | None) -> OrderLine | None:
+    if order is None:
+        return None
+    if line_number:
+        for line in order.lines:
+            if line.line_number == line_number:
+                return line
+    if product_id is not None:
+        for line in order.lines:
+            if line.product_id == product_id:
+                return line
+    return None
+
+
+def apply_order_response(session, doc: OrderResponseDoc, ctx: FactContext) -> list[Promise]:
+    """Each response adds a new promise version for every line it speaks of; a response
+    without lines (accept or reject the whole order) speaks of every line of the order."""
+    seller = ctx.sender
+    buyer = parties.counterparty(session, doc.party("buyer"), ctx, role="distributor")
+    buyer_id = buyer.id if buyer else None
+    order = (order_store.get_by_po(session, buyer_id, doc.po_number, ctx.test)
+             if buyer_id is not None else None)
+    line_docs: list[OrderResponseLineDoc] = list(doc.lines)
+    if not line_docs:
+        line_docs = _whole_order_lines(doc, order)
+    versions: dict[tuple, int] = {}
+    grouped: dict[tuple, list[OrderResponseLineDoc]] = defaultdict(list)
+    for ld in line_docs:
+        product = parties.resolve_product(session, ld.product, seller)
+        parties.claim_product(product, seller)
+        line = match_line(order, ld.line_number, product.id if product else None)
+        grouped[(line.id if line else None, ld.line_number)].append(ld)
+    promises = []
+    for (line_id, line_number), docs in grouped.items():
+        key = (line_id, line_number)
+        if key not in versions:
+            versions[key] = order_store.next_promise_version(
+                session, order_line_id=line_id, buyer_id=buyer_id, po_number=doc.po_number,
+                line_number=line_number)
+        for ld in docs:
+            promises.append(order_store.add_promise(session, Promise(
+                order_line_id=line_id, supplier_id=seller.id, buyer_id=buyer_id,
+                po_number=doc.po_number, line_number=ld.line_number, version=versions[key],
+                status=ld.status, quantity=ld.quantity, uom=ld.uom,
+                promised_ship=ld.promised_ship, promised_delivery=ld.promised_delivery,
+                unit_price=ld.unit_price, message_id=ctx.message_id,
+                segment_number=ld.segment_number, raw_qualifier=ld.raw_qualifier or
+                doc.raw_status, test=ctx.test,
+            )))
+    value = sum((p.quantity * p.unit_price for p in promises
+                 if p.quantity is not None and p.unit_price is not None), Decimal(0))
+    session.add(Interaction(  # on the customer's timeline: the buyer the promise is for
+        partner_id=buyer_id or ctx.sender.id, kind="promise", occurred_at=ctx.received_at,
+        reference=f"PO {doc.po_number} {doc.status}", amount=value or None,
+        currency=doc.currency, message_id=ctx.message_id, test=ctx.test,
+    ))
+    session.flush()
+    return promises
+
+
+def _whole_order_lines(doc: OrderResponseDoc, order: Order | None) -> list[OrderResponseLineDoc]:
+    status = "rejected" if doc.status == "rejected" else "accepted"
+    if order is None or not order.lines:
+        return [OrderResponseLineDoc(line_number=None, status=status, raw_status=doc.raw_status,
+                                     segment_number=doc.segment_number)]
+    return [
+        OrderResponseLineDoc(
+            line_number=line.line_number, status=status, raw_status=doc.raw_status,
+            quantity=None if status == "rejected" else line.quantity,
+            ordered_quantity=line.quantity, uom=line.uom,
+            promised_delivery=None if status == "rejected" else line.requested_delivery,
+            segment_number=doc.segment_number,
+        )
+        for line in order.lines if line.status != "cancelled"
+    ]

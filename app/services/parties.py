@@ -4,6 +4,9 @@ marked `needs_review` so ops can check them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from app.store import partner as partner_store
 from app.store import product as product_store
 from app.store.models import Location, Partner, Product
@@ -13,6 +16,9 @@ from schemas.documents import PartyRef, ProductRef
 # X12 ISA05/ISA07 interchange id qualifiers and EDIFACT UNB 0007 partner id qualifiers,
 # mapped onto the identifier schemes partners are registered with.
 X12_QUALIFIER_SCHEMES = {"01": "DUNS", "14": "DUNS", "08": "GLN", "ZZ": "ZZ"}
+# cXML credential domains and UBL schemeIDs (ISO 6523 ICD 0088 = GLN, 0060 = DUNS).
+XML_QUALIFIER_SCHEMES = {"DUNS": "DUNS", "GLN": "GLN", "0088": "GLN", "0060": "DUNS",
+                         "NETWORKID": "ZZ", "ZZ": "ZZ", "": "ZZ"}
 EDIFACT_QUALIFIER_SCHEMES = {"14": "GLN", "1": "DUNS", "16": "DUNS", "ZZ": "ZZ", "ZZZ": "ZZ",
                              "": "ZZ"}
 
@@ -23,7 +29,7 @@ def envelope_scheme(standard: str, qualifier: str) -> str:
         return X12_QUALIFIER_SCHEMES.get(qualifier, qualifier or "ZZ")
     if standard == Standard.EDIFACT:
         return EDIFACT_QUALIFIER_SCHEMES.get(qualifier, qualifier)
-    return qualifier or "ZZ"
+    return XML_QUALIFIER_SCHEMES.get(qualifier.upper(), qualifier)
 
 
 def sender_identifier(standard: str, envelope: Envelope) -> tuple[str, str]:
@@ -101,3 +107,40 @@ def resolve_product(session, ref: ProductRef, partner: Partner | None) -> Produc
         if value:
             product_store.add_reference(session, product, scheme, value, partner_id)
     return product
+
+
+@dataclass(frozen=True, slots=True)
+class FactContext:
+    """Where facts come from: the stored message, the interchange's sender and receiver, and
+    whether it is test data."""
+
+    message_id: int
+    sender: Partner
+    receiver: Partner | None
+    test: bool
+    received_at: datetime
+
+
+def counterparty(session, party: PartyRef | None, ctx: FactContext, *, role: str) -> Partner | None:
+    """The other side of a document: the party it names (resolved, or created on first sight
+    for ops to review), else the interchange receiver. The sender's own side is always the
+    sender, so nobody can file documents in another partner's name."""
+    if party is not None:
+        return resolve_party(session, party, default_role=role)
+    return ctx.receiver
+
+
+def default_location(session, owner: Partner) -> Location:
+    """The place a report means when it names none: the partner's own main location."""
+    location = partner_store.get_location(session, owner.id, owner.slug)
+    if location is None:
+        location = partner_store.add_location(session, partner_id=owner.id, code=owner.slug,
+                                              name=owner.name)
+    return location
+
+
+def claim_product(product: Product | None, seller: Partner | None) -> None:
+    """A product a manufacturer sells is that manufacturer's (for its demand views)."""
+    if product is not None and seller is not None and product.manufacturer_id is None \
+            and seller.role == "manufacturer":
+        product.manufacturer_id = seller.id

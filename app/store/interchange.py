@@ -64,6 +64,20 @@ def get_interchange_by_key(session: Session, standard: str, sender: str, receive
     )
 
 
+def get_last_numeric_control(session: Session, standard: str, sender: str,
+                             exclude_id: int) -> int | None:
+    """The control number of the latest earlier interchange from a sender, if numeric."""
+    for number in session.scalars(
+        select(Interchange.control_number)
+        .where(Interchange.standard == standard, Interchange.sender == sender,
+               Interchange.id != exclude_id)
+        .order_by(Interchange.id.desc()).limit(5)
+    ):
+        if number.isdigit():
+            return int(number)
+    return None
+
+
 def list_interchanges_of_file(session: Session, file_id: int) -> list[Interchange]:
     return list(session.scalars(
         select(Interchange).where(Interchange.file_id == file_id).order_by(Interchange.position)

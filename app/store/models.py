@@ -469,6 +469,44 @@ class ForecastBucket(_Created, _FromMessage, Base):
     commitment: Mapped[str] = mapped_column(String(10), nullable=False)  # firm | planning
 
 
+class Invoice(_Created, _FromMessage, Base):
+    """An invoice (810 / INVOIC / InvoiceDetailRequest / UBL Invoice): revenue per customer."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (UniqueConstraint("seller_id", "invoice_number", "test"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    invoice_number: Mapped[str] = mapped_column(String(80), nullable=False)
+    invoice_date: Mapped[date | None] = mapped_column(Date)
+    purpose: Mapped[str] = mapped_column(String(12), nullable=False)  # original | credit ...
+    seller_id: Mapped[int] = _fk("partners.id")
+    buyer_id: Mapped[int | None] = _fk("partners.id", nullable=True)
+    po_number: Mapped[str | None] = mapped_column(String(80))
+    order_id: Mapped[int | None] = _fk("orders.id", nullable=True)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    total: Mapped[Decimal | None] = mapped_column(Money)
+
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.id"
+    )
+
+
+class InvoiceLine(_Created, _FromMessage, Base):
+    __tablename__ = "invoice_lines"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    invoice_id: Mapped[int] = _fk("invoices.id", ondelete="CASCADE")
+    line_number: Mapped[str | None] = mapped_column(String(20))
+    product_id: Mapped[int | None] = _fk("products.id", nullable=True)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    uom: Mapped[str] = mapped_column(String(10), nullable=False)
+    unit_price: Mapped[Decimal | None] = mapped_column(Money)
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    po_number: Mapped[str | None] = mapped_column(String(80))
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+
 class Interaction(_Created, Base):
     """One entry of a customer's timeline: a document it sent or received, or a manual note."""
 
