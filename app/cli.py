@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from sqlalchemy.orm import sessionmaker
 
 from app.errors import HubError
 from app.settings import Settings, get_settings
@@ -33,10 +36,16 @@ def _settings(database_url: str | None) -> Settings:
     return settings
 
 
-def _sessions(settings: Settings):
+@contextmanager
+def _store(settings: Settings) -> Iterator[sessionmaker]:
+    """A session factory for one command; its connections are closed when the command ends."""
     from app.store.db import make_engine, make_session_factory
 
-    return make_session_factory(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
 
 
 @app.command()
@@ -87,7 +96,7 @@ def partner_add(
 
     settings = _settings(database_url)
     try:
-        with session_scope(_sessions(settings)) as session:
+        with _store(settings) as sessions, session_scope(sessions) as session:
             registered = register_partner(session, name=name, role=role,
                                           identifiers=ids or [])
             slug = registered.partner.slug
@@ -106,7 +115,7 @@ def partner_list(database_url: DatabaseOption = None) -> None:
     from app.store.db import session_scope
 
     table = Table("id", "slug", "name", "role", "identifiers", "review")
-    with session_scope(_sessions(_settings(database_url))) as session:
+    with _store(_settings(database_url)) as sessions, session_scope(sessions) as session:
         for p in partner_store.list_all(session):
             ids = ", ".join(f"{i.scheme}:{i.value}" for i in p.identifiers)
             table.add_row(str(p.id), p.slug, p.name, p.role, ids,
@@ -122,13 +131,18 @@ def ingest(
     database_url: DatabaseOption = None,
 ) -> None:
     """Ingest files through the same pipeline as the upload endpoint."""
+    settings = _settings(database_url)
+    with _store(settings) as sessions:
+        _ingest_files(sessions, settings, files, as_partner)
+
+
+def _ingest_files(sessions, settings: Settings, files: list[Path],
+                  as_partner: str | None) -> None:
     from app.services.ingest import Upload, ingest_upload
     from app.services.uploads import describe_upload
     from app.store import partner as partner_store
     from app.store.db import session_scope
 
-    settings = _settings(database_url)
-    sessions = _sessions(settings)
     uploader_id, is_ops = None, True
     if as_partner:
         with session_scope(sessions) as session:

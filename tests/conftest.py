@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,12 +43,14 @@ def _create_postgres_database() -> tuple[str, Engine]:
     return url.render_as_string(hide_password=False), admin
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def db_engine(request, tmp_path_factory) -> Iterator[Engine]:
-    backend = request.param
+@contextmanager
+def fresh_database(backend: str, directory: Path) -> Iterator[str]:
+    """A new, empty, migrated database of `backend`; dropped afterwards (PostgreSQL)."""
+    from app.store.migrate import upgrade
+
     admin = None
     if backend == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'edihub-test.db'}"
+        url = f"sqlite:///{directory / f'edihub-{uuid.uuid4().hex[:8]}.db'}"
     elif backend == "postgresql":
         try:
             url, admin = _create_postgres_database()
@@ -58,17 +61,32 @@ def db_engine(request, tmp_path_factory) -> Iterator[Engine]:
             pytest.skip(message)
     else:
         raise pytest.UsageError(f"unknown backend {backend!r} in EDIHUB_TEST_BACKENDS")
-    from app.store.db import make_engine
-    from app.store.migrate import upgrade
-
     upgrade(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{engine.url.database}" WITH (FORCE)'))
-        admin.dispose()
+    try:
+        yield url
+    finally:
+        if admin is not None:
+            name = make_url(url).database
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def db_engine(request, tmp_path_factory) -> Iterator[Engine]:
+    from app.store.db import make_engine
+
+    with fresh_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_store_url(request, tmp_path) -> Iterator[str]:
+    """For code that commits for real (CLI, servers): its own empty store per test."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
