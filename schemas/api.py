@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of a list; pass `next_cursor` back as `cursor` for the next page (null: done)."""
+
+    items: list[T]
+    next_cursor: str | None = None
 
 
 class _Read(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+STATUS_HELP = (
+    "requested | confirmed | confirmed_changed | backordered | rejected | shipped | at_risk | "
+    "late | delivered_on_time | delivered_late | delivered_short | cancelled. at_risk: open and "
+    "the latest ETA is after the promised delivery, or no ship notice within the lane transit "
+    "days before it; late: promised delivery passed, not shipped in full. Ship promises become "
+    "delivery promises by adding the supplier's lane transit days (default 2)."
+)
 
 
 class IssueRead(_Read):
@@ -101,7 +119,12 @@ class OrderLineRead(_Read):
     currency: str | None
     requested_delivery: date | None
     requested_ship: date | None
-    status: str
+    status: str = Field(description="open | cancelled (the order's own line status)")
+    delivery_status: str | None = Field(default=None, description=STATUS_HELP)
+    delay_days: int | None = None
+    promised_delivery: date | None = None
+    expected_delivery: date | None = None
+    shipped_quantity: Decimal | None = None
     message_id: int
     segment_number: int | None
     promises: list[PromiseRead] = []
@@ -130,3 +153,62 @@ class OrderRead(_Read):
 
 class Health(BaseModel):
     status: str
+
+
+class PromiseLineRead(BaseModel):
+    order_id: int
+    po_number: str
+    buyer_id: int
+    seller_id: int | None
+    line_id: int
+    line_number: str
+    product_id: int | None
+    ordered_quantity: Decimal
+    uom: str
+    requested_delivery: date | None
+    promised_delivery: date | None = Field(description="Latest promise version's delivery date")
+    first_promised_delivery: date | None = Field(description="Version 1's delivery date")
+    expected_delivery: date | None = Field(
+        description="From the ship notices: estimated delivery, else ship date + transit days")
+    shipped_quantity: Decimal
+    promise_versions: int
+    status: str = Field(description=STATUS_HELP)
+    delay_days: int | None = Field(
+        description="Promised (or, once shipped, expected) delivery minus requested delivery; "
+                    "for late lines, days past the promised delivery")
+    reasons: list[str] = []
+
+
+class PromiseSummary(BaseModel):
+    lines: int = Field(description="Order lines in scope (window on due date)")
+    lines_due: int = Field(description="Lines whose due date (promised delivery, else requested) "
+                                       "is in the window and not after today")
+    counts: dict[str, int] = Field(description="Lines by status. " + STATUS_HELP)
+    on_time_rate: float | None = Field(
+        description="Lines due whose expected delivery is on or before their due date / lines due")
+    in_full_rate: float | None = Field(description="Lines due shipped complete / lines due")
+    otif_rate: float | None = Field(
+        description="Lines shipped complete by the promised date / lines due in the window")
+    unit_fill_rate: float | None = Field(
+        description="Units shipped (capped at ordered) / units ordered, over lines due")
+    promise_accuracy: float | None = Field(
+        description="Lines delivered by their FIRST promised date / lines delivered")
+    avg_ack_latency_hours: float | None = Field(
+        description="Average hours from receiving the order to its first promise")
+    window_from: date | None
+    window_to: date | None
+    as_of: date
+
+
+class OrderSummaryRead(_Read):
+    id: int
+    po_number: str
+    buyer_id: int
+    seller_id: int | None
+    order_date: date | None
+    purpose: str
+    status: str
+    currency: str | None
+    revision: int
+    test: bool
+    line_count: int = 0

@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.store.models import Order, OrderLine, OrderRevision, Promise, Shipment, ShipmentLine
+from app.store.models import (
+    Order,
+    OrderLine,
+    OrderRevision,
+    Partner,
+    Promise,
+    Shipment,
+    ShipmentLine,
+)
 
 
 def get_by_po(session: Session, buyer_id: int, po_number: str, test: bool) -> Order | None:
@@ -95,3 +103,65 @@ def add_promise(session: Session, promise: Promise) -> Promise:
     session.add(promise)
     session.flush()
     return promise
+
+
+def _visible(query, viewer_id: int | None):
+    """Either party of an order may see it; ops (viewer None) sees all."""
+    if viewer_id is None:
+        return query
+    return query.where(or_(Order.buyer_id == viewer_id, Order.seller_id == viewer_id))
+
+
+def list_orders(session: Session, *, viewer_id: int | None, partner_id: int | None,
+                after_id: int | None, limit: int, include_test: bool) -> list[Order]:
+    query = _visible(select(Order), viewer_id)
+    if partner_id is not None:
+        query = query.where(or_(Order.buyer_id == partner_id, Order.seller_id == partner_id))
+    if not include_test:
+        query = query.where(Order.test.is_(False))
+    if after_id is not None:
+        query = query.where(Order.id < after_id)
+    return list(session.scalars(query.order_by(Order.id.desc()).limit(limit)
+                                .options(selectinload(Order.lines))))
+
+
+def list_lines(session: Session, *, viewer_id: int | None, partner_id: int | None,
+               include_test: bool, order_id: int | None = None
+               ) -> list[tuple[OrderLine, Order]]:
+    query = _visible(select(OrderLine, Order).join(Order, Order.id == OrderLine.order_id),
+                     viewer_id)
+    if partner_id is not None:
+        query = query.where(or_(Order.buyer_id == partner_id, Order.seller_id == partner_id))
+    if order_id is not None:
+        query = query.where(Order.id == order_id)
+    if not include_test:
+        query = query.where(Order.test.is_(False))
+    return [(line, order) for line, order in
+            session.execute(query.order_by(Order.id, OrderLine.id))]
+
+
+def list_shipped_of_lines(session: Session, line_ids: list[int]
+                          ) -> list[tuple[ShipmentLine, Shipment]]:
+    if not line_ids:
+        return []
+    rows = []
+    for start in range(0, len(line_ids), 500):
+        chunk = line_ids[start:start + 500]
+        rows.extend(session.execute(
+            select(ShipmentLine, Shipment).join(Shipment)
+            .where(ShipmentLine.order_line_id.in_(chunk)).order_by(ShipmentLine.id)))
+    return [(line, shipment) for line, shipment in rows]
+
+
+def list_promises_of_line_ids(session: Session, line_ids: list[int]) -> list[Promise]:
+    rows: list[Promise] = []
+    for start in range(0, len(line_ids), 500):
+        rows.extend(list_promises_of_lines(session, line_ids[start:start + 500]))
+    return rows
+
+
+def transit_days_of(session: Session, partner_ids: set[int]) -> dict[int, int]:
+    if not partner_ids:
+        return {}
+    return dict(session.execute(
+        select(Partner.id, Partner.lane_transit_days).where(Partner.id.in_(partner_ids))).all())
