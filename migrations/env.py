@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 from app.store.db import make_engine
 from app.store.models import Base
 
