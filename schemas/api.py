@@ -212,3 +212,74 @@ class OrderSummaryRead(_Read):
     revision: int
     test: bool
     line_count: int = 0
+
+
+class SellThroughRow(BaseModel):
+    product_id: int
+    gtin: str | None
+    location_id: int
+    location_code: str | None
+    period_start: date
+    period_end: date
+    units_sold: Decimal
+    units_returned: Decimal
+    units_received: Decimal | None = Field(
+        description="Facts of measure `received`, else the period's inventory snapshots' "
+                    "`received` figures")
+    on_hand_begin: Decimal | None = Field(
+        description="On hand of the latest snapshot before the period start")
+    on_hand_end: Decimal | None = Field(
+        description="On hand of the latest snapshot on or before the period end")
+    sell_through_rate: Decimal | None = Field(
+        description="units_sold / (on_hand_begin + units_received); null when the denominator "
+                    "is unknown or zero")
+    weeks_of_supply: Decimal | None = Field(
+        description="on_hand_end / average weekly units sold over the trailing 4 weeks "
+                    "(28 days ending at the period end)")
+
+
+class SellThroughTotals(BaseModel):
+    units_sold: Decimal
+    units_returned: Decimal
+    units_received: Decimal
+    series: int = Field(description="product x location series on this page")
+    rows: int
+
+
+class SellThroughPage(BaseModel):
+    items: list[SellThroughRow]
+    totals: SellThroughTotals = Field(description="Totals over the rows of this page")
+    next_cursor: str | None = None
+
+
+class SalesFactRead(_Read):
+    id: int
+    reporter_id: int
+    location_id: int
+    product_id: int
+    period_start: date
+    period_end: date
+    measure: str = Field(description="sold | returned | received")
+    quantity: Decimal
+    uom: str
+    amount: Decimal | None
+    currency: str | None
+    raw_qualifier: str | None = Field(description="As sent, e.g. ZA:QS or QTY:153")
+    message_id: int
+    segment_number: int | None
+    test: bool
+    created_at: datetime
+
+
+class InventoryRead(_Read):
+    product_id: int
+    location_id: int
+    reporter_id: int
+    as_of: date
+    on_hand: Decimal | None
+    available: Decimal | None
+    on_order: Decimal | None
+    in_transit: Decimal | None
+    uom: str
+    raw_qualifier: str | None
+    message_id: int

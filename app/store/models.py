@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -418,6 +419,10 @@ class SalesFact(_Created, _FromMessage, Base):
     __table_args__ = (
         Index("ix_sales_facts_series", "product_id", "location_id", "period_start"),
         Index("ix_sales_facts_reporter_period", "reporter_id", "period_start"),
+        Index("ix_sales_facts_feed", "tx_id", "id"),
+        # SQLite would otherwise reuse the highest id after it is deleted (a re-sent report
+        # replaces its fact), and a poller holding that id as its cursor would miss the new one.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -431,6 +436,9 @@ class SalesFact(_Created, _FromMessage, Base):
     uom: Mapped[str] = mapped_column(String(10), nullable=False)
     amount: Mapped[Decimal | None] = mapped_column(Money)
     currency: Mapped[str | None] = mapped_column(String(3))
+    # PostgreSQL: the id of the transaction that wrote the row, so the change feed can hand
+    # out only rows of transactions that finished (see app/store/sales.py). SQLite: NULL.
+    tx_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class InventorySnapshot(_Created, _FromMessage, Base):

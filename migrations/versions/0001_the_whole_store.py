@@ -646,6 +646,7 @@ def upgrade() -> None:
             ["reporter_id"], ["partners.id"], name=op.f("fk_sales_facts_reporter_id_partners")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sales_facts")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("sales_facts", schema=None) as batch_op:
         batch_op.create_index(
