@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import edi
@@ -125,8 +126,16 @@ def process_file(session: Session, file_id: int, settings: Settings, *,
     uploader = session.get(Partner, file.uploader_id) if file.uploader_id else None
     statuses: list[str] = []
     for position, interchange in enumerate(parsed.interchanges, start=1):
-        statuses.append(_ingest_interchange(
-            session, file, position, interchange, uploader, uploader_is_ops))
+        status = _ingest_interchange(session, file, position, interchange, uploader,
+                                     uploader_is_ops)
+        statuses.append(status)
+        if status == "duplicate":
+            env = interchange.envelope
+            where = env.header.location() if env.header else edi.Location(offset=env.offset)
+            _record_issues(session, file.id, None, None, [Issue(
+                "duplicate-interchange", Severity.WARNING, Scope.INTERCHANGE, where,
+                f"interchange {env.control_number} from {env.sender.strip()} to "
+                f"{env.receiver.strip()} was received before; its facts are counted once")])
     file.status = _file_status(statuses, bool(parsed.issues))
     if statuses and all(s == "duplicate" for s in statuses):
         file.status = "duplicate"
@@ -139,8 +148,11 @@ def _ingest_interchange(session: Session, file: StoredFile, position: int,
                         uploader_is_ops: bool) -> str:
     env = interchange.envelope
     standard = interchange.standard.value
-    if ic_store.get_interchange_by_key(session, standard, env.sender.strip(),
-                                       env.receiver.strip(), env.control_number) is not None:
+    clip = ic_store.clip
+    if ic_store.get_interchange_by_key(
+            session, standard, clip(env.sender.strip(), Interchange.sender),
+            clip(env.receiver.strip(), Interchange.receiver),
+            clip(env.control_number, Interchange.control_number)) is not None:
         return "duplicate"
     scheme, sender_id = parties.sender_identifier(standard, env)
     sender = parties.resolve_identifier(session, scheme, sender_id)
@@ -154,11 +166,16 @@ def _ingest_interchange(session: Session, file: StoredFile, position: int,
 
     with session.begin_nested():
         row = Interchange(
-            file_id=file.id, position=position, standard=standard, version=env.version,
-            sender=env.sender.strip(), sender_qualifier=env.sender_qualifier.strip() or None,
-            receiver=env.receiver.strip(),
-            receiver_qualifier=env.receiver_qualifier.strip() or None,
-            control_number=env.control_number, test=env.test, status="accepted",
+            file_id=file.id, position=position, standard=standard,
+            version=clip(env.version, Interchange.version),
+            sender=clip(env.sender.strip(), Interchange.sender),
+            sender_qualifier=clip(env.sender_qualifier.strip() or None,
+                                  Interchange.sender_qualifier),
+            receiver=clip(env.receiver.strip(), Interchange.receiver),
+            receiver_qualifier=clip(env.receiver_qualifier.strip() or None,
+                                    Interchange.receiver_qualifier),
+            control_number=clip(env.control_number, Interchange.control_number),
+            test=env.test, status="accepted",
             partner_id=sender.id if sender is not None and not sender_rejected else None,
         )
         session.add(row)
@@ -191,11 +208,16 @@ def _ingest_interchange(session: Session, file: StoredFile, position: int,
 def _ingest_message(session: Session, file: StoredFile, row: Interchange,
                     message: edi.Message, sender: Partner, receiver: Partner | None,
                     rejected_above: bool) -> str:
+    clip = ic_store.clip
+    group = message.group
     record = Message(
-        interchange_id=row.id, position=message.index or 1, type=message.type,
-        control_number=message.control_number, version=message.version,
-        group_control_number=message.group.control_number if message.group else None,
-        functional_id=message.group.functional_id if message.group else None,
+        interchange_id=row.id, position=message.index or 1,
+        type=clip(message.type, Message.type),
+        control_number=clip(message.control_number, Message.control_number),
+        version=clip(message.version, Message.version),
+        group_control_number=clip(group.control_number, Message.group_control_number)
+        if group else None,
+        functional_id=clip(group.functional_id, Message.functional_id) if group else None,
         segment_count=len(message.segments), offset=message.offset, status="accepted",
     )
     session.add(record)
@@ -219,16 +241,40 @@ def _ingest_message(session: Session, file: StoredFile, row: Interchange,
             ctx = FactContext(message_id=record.id, sender=sender, receiver=receiver,
                               test=row.test,
                               received_at=file.received_at or utcnow())
-            for document in mapped.documents:
-                _apply(session, document, ctx)
-            has_warnings = any(i.severity is Severity.WARNING for i in issues)
-            record.status = "accepted_with_errors" if has_warnings else "accepted"
+            failure = _apply_all(session, mapped.documents, ctx, message)
+            if failure is not None:
+                issues.append(failure)
+                message.issues.append(failure)
+                record.status = "rejected"
+            else:
+                has_warnings = any(i.severity is Severity.WARNING for i in issues)
+                record.status = "accepted_with_errors" if has_warnings else "accepted"
     _record_issues(session, file.id, row.id, record.id, issues)
     return record.status
 
 
-def _apply(session: Session, document, ctx: FactContext) -> None:
-    APPLY[type(document)](session, document, ctx)
+# The code a store failure is reported under: X12 AK5/IK5 5 "one or more segments in
+# error", EDIFACT 0085 18 "unspecified error".
+STORE_FAILURE_CODES = {edi.Standard.X12: "5", edi.Standard.EDIFACT: "18"}
+
+
+def _apply_all(session: Session, documents: list, ctx: FactContext,
+               message: edi.Message) -> Issue | None:
+    """Write a message's facts in a savepoint of their own: if the store refuses them (a value
+    longer than its column, a constraint), only this message is rejected, with the reason."""
+    try:
+        with session.begin_nested():
+            for document in documents:
+                APPLY[type(document)](session, document, ctx)
+    except (DataError, IntegrityError) as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        return Issue(
+            STORE_FAILURE_CODES.get(message.standard, "store-failed"), Severity.ERROR,
+            Scope.TRANSACTION,
+            edi.Location(offset=message.offset, segment_number=1,
+                         segment_tag=message.segments[0].tag if message.segments else None),
+            f"the {message.type} {message.control_number} could not be stored: {reason}")
+    return None
 
 
 def _control_number_ledger(session: Session, row: Interchange) -> list[Issue]:

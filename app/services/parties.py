@@ -121,13 +121,21 @@ class FactContext:
     received_at: datetime
 
 
-def counterparty(session, party: PartyRef | None, ctx: FactContext, *, role: str) -> Partner | None:
-    """The other side of a document: the party it names (resolved, or created on first sight
-    for ops to review), else the interchange receiver. The sender's own side is always the
-    sender, so nobody can file documents in another partner's name."""
+def counterparty(session, party: PartyRef | None, ctx: FactContext, *,
+                 role: str) -> Partner | None:
+    """The other side of a document: the party it names if that party is known, else the
+    interchange receiver if known, else the named party created on first sight for ops to
+    review. The sender's own side is always the sender, so nobody can file documents in
+    another partner's name."""
+    if party is not None:
+        known = resolve_identifier(session, party.scheme, party.value)
+        if known is not None:
+            return known
+    if ctx.receiver is not None:
+        return ctx.receiver
     if party is not None:
         return resolve_party(session, party, default_role=role)
-    return ctx.receiver
+    return None
 
 
 def default_location(session, owner: Partner) -> Location:

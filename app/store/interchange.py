@@ -124,3 +124,10 @@ def next_control_number(session: Session, partner_key: str, kind: str) -> int:
     )
     session.expire(counter)
     return value
+
+
+def clip(value: str | None, attribute) -> str | None:
+    """A partner's text cut to the length of the column it goes into (envelope fields are
+    recorded before anything can reject them, so they must always fit)."""
+    length = attribute.property.columns[0].type.length
+    return value if value is None or length is None or len(value) <= length else value[:length]

@@ -101,7 +101,7 @@ class PartnerIdentifier(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     partner_id: Mapped[int] = _fk("partners.id", ondelete="CASCADE")
-    scheme: Mapped[str] = mapped_column(String(16), nullable=False)
+    scheme: Mapped[str] = mapped_column(String(40), nullable=False)
     value: Mapped[str] = mapped_column(String(80), nullable=False)
 
     partner: Mapped[Partner] = relationship(back_populates="identifiers")
@@ -158,7 +158,7 @@ class ProductIdentifier(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     product_id: Mapped[int] = _fk("products.id", ondelete="CASCADE")
-    scheme: Mapped[str] = mapped_column(String(16), nullable=False)
+    scheme: Mapped[str] = mapped_column(String(40), nullable=False)
     value: Mapped[str] = mapped_column(String(80), nullable=False)
     partner_id: Mapped[int | None] = _fk("partners.id", nullable=True, ondelete="CASCADE")
 
@@ -200,12 +200,12 @@ class Interchange(_Created, Base):
     file_id: Mapped[int] = _fk("stored_files.id", ondelete="CASCADE")
     position: Mapped[int] = mapped_column(Integer, nullable=False)  # 1-based within the file
     standard: Mapped[str] = mapped_column(String(10), nullable=False)
-    version: Mapped[str | None] = mapped_column(String(20))
-    sender: Mapped[str] = mapped_column(String(80), nullable=False)
-    sender_qualifier: Mapped[str | None] = mapped_column(String(10))
-    receiver: Mapped[str] = mapped_column(String(80), nullable=False)
-    receiver_qualifier: Mapped[str | None] = mapped_column(String(10))
-    control_number: Mapped[str] = mapped_column(String(35), nullable=False)
+    version: Mapped[str | None] = mapped_column(String(40))
+    sender: Mapped[str] = mapped_column(String(255), nullable=False)
+    sender_qualifier: Mapped[str | None] = mapped_column(String(40))
+    receiver: Mapped[str] = mapped_column(String(255), nullable=False)
+    receiver_qualifier: Mapped[str | None] = mapped_column(String(40))
+    control_number: Mapped[str] = mapped_column(String(255), nullable=False)
     test: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     # accepted | partially_accepted | rejected
     status: Mapped[str] = mapped_column(String(20), nullable=False)
@@ -223,11 +223,11 @@ class Message(_Created, Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     interchange_id: Mapped[int] = _fk("interchanges.id", ondelete="CASCADE")
     position: Mapped[int] = mapped_column(Integer, nullable=False)
-    type: Mapped[str] = mapped_column(String(40), nullable=False)
-    control_number: Mapped[str] = mapped_column(String(35), nullable=False)
+    type: Mapped[str] = mapped_column(String(255), nullable=False)
+    control_number: Mapped[str] = mapped_column(String(255), nullable=False)
     version: Mapped[str | None] = mapped_column(String(40))
-    group_control_number: Mapped[str | None] = mapped_column(String(35))
-    functional_id: Mapped[str | None] = mapped_column(String(10))
+    group_control_number: Mapped[str | None] = mapped_column(String(255))
+    functional_id: Mapped[str | None] = mapped_column(String(40))
     # accepted | accepted_with_errors | rejected | unsupported
     status: Mapped[str] = mapped_column(String(24), nullable=False)
     segment_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)

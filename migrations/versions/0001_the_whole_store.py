@@ -116,7 +116,7 @@ def upgrade() -> None:
         sa.Column(
             "partner_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
-        sa.Column("scheme", sa.String(length=16), nullable=False),
+        sa.Column("scheme", sa.String(length=40), nullable=False),
         sa.Column("value", sa.String(length=80), nullable=False),
         sa.ForeignKeyConstraint(
             ["partner_id"],
@@ -199,12 +199,12 @@ def upgrade() -> None:
         sa.Column("file_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("standard", sa.String(length=10), nullable=False),
-        sa.Column("version", sa.String(length=20), nullable=True),
-        sa.Column("sender", sa.String(length=80), nullable=False),
-        sa.Column("sender_qualifier", sa.String(length=10), nullable=True),
-        sa.Column("receiver", sa.String(length=80), nullable=False),
-        sa.Column("receiver_qualifier", sa.String(length=10), nullable=True),
-        sa.Column("control_number", sa.String(length=35), nullable=False),
+        sa.Column("version", sa.String(length=40), nullable=True),
+        sa.Column("sender", sa.String(length=255), nullable=False),
+        sa.Column("sender_qualifier", sa.String(length=40), nullable=True),
+        sa.Column("receiver", sa.String(length=255), nullable=False),
+        sa.Column("receiver_qualifier", sa.String(length=40), nullable=True),
+        sa.Column("control_number", sa.String(length=255), nullable=False),
         sa.Column("test", sa.Boolean(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column(
@@ -241,7 +241,7 @@ def upgrade() -> None:
         sa.Column(
             "product_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
-        sa.Column("scheme", sa.String(length=16), nullable=False),
+        sa.Column("scheme", sa.String(length=40), nullable=False),
         sa.Column("value", sa.String(length=80), nullable=False),
         sa.Column(
             "partner_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
@@ -323,11 +323,11 @@ def upgrade() -> None:
             "interchange_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("type", sa.String(length=40), nullable=False),
-        sa.Column("control_number", sa.String(length=35), nullable=False),
+        sa.Column("type", sa.String(length=255), nullable=False),
+        sa.Column("control_number", sa.String(length=255), nullable=False),
         sa.Column("version", sa.String(length=40), nullable=True),
-        sa.Column("group_control_number", sa.String(length=35), nullable=True),
-        sa.Column("functional_id", sa.String(length=10), nullable=True),
+        sa.Column("group_control_number", sa.String(length=255), nullable=True),
+        sa.Column("functional_id", sa.String(length=40), nullable=True),
         sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("segment_count", sa.Integer(), nullable=False),
         sa.Column("offset", sa.Integer(), nullable=False),
