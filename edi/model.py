@@ -223,7 +223,33 @@ def _split_elements(raw: str, d: Delimiters) -> tuple[tuple[tuple[str, ...], ...
 
 
 def _split_released(raw: str, d: Delimiters) -> tuple[tuple[tuple[str, ...], ...], ...]:
-    """Split honouring the release character: `?+` is a literal `+`, `??` a literal `?`."""
+    """Split honouring the release character: `?+` is a literal `+`, `??` a literal `?`.
+
+    Fast path: every released service character is swapped for a private-use placeholder,
+    the text is split with `str.split`, and the placeholders are swapped back. Pairs are
+    replaced `??` first, which gives the same left-to-right pairing as a scan. A release
+    character before an ordinary character (or at the end), or placeholder characters in the
+    input, take the character-by-character path below.
+    """
+    release = d.release
+    specials = [d.element, d.component, d.segment]
+    if d.repetition:
+        specials.append(d.repetition)
+    placeholders = "\ue000\ue001\ue002\ue003\ue004"
+    if release and not any(ph in raw for ph in placeholders):
+        text = raw.replace(release + release, placeholders[0])
+        for k, ch in enumerate(specials, 1):
+            text = text.replace(release + ch, placeholders[k])
+        if release not in text:
+            back = {ord(placeholders[0]): release}
+            back.update({ord(placeholders[k]): ch for k, ch in enumerate(specials, 1)})
+            rep_sep, comp_sep = d.repetition, d.component
+            fast: list[tuple[tuple[str, ...], ...]] = []
+            for part in text.split(d.element)[1:]:
+                reps = part.split(rep_sep) if rep_sep and rep_sep in part else (part,)
+                fast.append(tuple(tuple(c.translate(back) for c in r.split(comp_sep))
+                                  for r in reps))
+            return tuple(fast)
     release = d.release
     elements: list[tuple[tuple[str, ...], ...]] = []
     reps: list[tuple[str, ...]] = []

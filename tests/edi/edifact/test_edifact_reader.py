@@ -1,0 +1,450 @@
+"""EDIFACT reader: service characters, release character, charsets, layout, envelope rules."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+import edi
+from edi.edifact.reader import EdifactReader
+from edi.errors import UnreadableStream
+from edi.limits import Limits
+from edi.model import Delimiters
+
+from .helpers import issue_rows, read, shape
+
+SIMPLE = (
+    "UNB+UNOC:3+SENDER:14+RECEIVER:ZZ+240131:1205+REF1++APP++1++1'"
+    "UNH+M1+ORDERS:D:96A:UN:EAN008'"
+    "BGM+220+PO1+9'"
+    "DTM+137:20240131:102'"
+    "UNT+4+M1'"
+    "UNZ+1+REF1'"
+)
+
+CHUNKS = [1, 2, 3, 5, 7, 13, 64, 1 << 20]
+
+
+def test_defaults_without_una_read_envelope_and_message():
+    result = read(SIMPLE)
+    assert issue_rows(result) == []
+    [ic] = result.interchanges
+    env = ic.envelope
+    assert (env.control_number, env.sender, env.sender_qualifier) == ("REF1", "SENDER", "14")
+    assert (env.receiver, env.receiver_qualifier) == ("RECEIVER", "ZZ")
+    assert (env.version, env.date, env.time) == ("UNOC:3", "240131", "1205")
+    assert (env.ack_requested, env.test) == (True, True)
+    assert env.extra["charset"] == "latin-1"
+    assert env.header.tag == "UNB" and env.header.number == 0 and env.header.offset == 0
+    assert env.trailer.tag == "UNZ" and env.trailer.offset == SIMPLE.index("UNZ")
+    assert ic.delimiters == Delimiters("+", "'", ":", None, "?", ".")
+    [group] = ic.groups
+    assert group.envelope.control_number == "" and group.envelope.header is None
+    [msg] = group.messages
+    assert (msg.type, msg.control_number, msg.version) == ("ORDERS", "M1", "D:96A:UN:EAN008")
+    assert (msg.index, msg.offset) == (1, SIMPLE.index("UNH"))
+    assert msg.interchange is env and msg.group is group.envelope
+    assert [(s.tag, s.number, s.offset) for s in msg.segments] == [
+        ("UNH", 1, SIMPLE.index("UNH")),
+        ("BGM", 2, SIMPLE.index("BGM")),
+        ("DTM", 3, SIMPLE.index("DTM")),
+        ("UNT", 4, SIMPLE.index("UNT")),
+    ]
+    assert msg.segments[2].value(1, 2) == "20240131"
+    assert msg.accepted
+
+
+def test_una_sets_every_service_character():
+    data = "UNA=*,? ~UNB*UNOC=3*S*R*240101=1200*7~UNH*1*ORDERS=D=96A=UN~BGM*220*PO=1~" \
+           "UNT*3*1~UNZ*1*7~"
+    result = read(data)
+    assert issue_rows(result) == []
+    ic = result.interchanges[0]
+    assert ic.delimiters == Delimiters("*", "~", "=", None, "?", ",")
+    assert ic.envelope.extra["una"] == "UNA=*,? ~"
+    bgm = result.messages[0].segments[1]
+    assert (bgm.tag, bgm.offset, bgm.components(2)) == ("BGM", data.index("BGM"), ("PO", "1"))
+
+
+def test_release_character_in_every_position():
+    data = (
+        "UNA:+.? 'UNB+UNOC:3+S+R+240101:1200+1'UNH+1+ORDERS:D:96A:UN'"
+        "FTX+AAI+++A?'B?+C?:D??E+X??'"
+        "NAD+BY+++?''"
+        "UNT+4+1'UNZ+1+1'"
+    )
+    result = read(data)
+    assert issue_rows(result) == []
+    ftx, nad = result.messages[0].segments[1:3]
+    assert ftx.elements == (
+        (("AAI",),), (("",),), (("",),), (("A'B+C:D?E",),), (("X?",),))
+    assert ftx.offset == data.index("FTX")
+    assert nad.value(4) == "'"
+    assert nad.offset == data.index("NAD")
+    assert result.messages[0].segments[3].offset == data.index("UNT")
+
+
+def test_release_handling_is_the_same_for_every_chunk_size():
+    data = (
+        "UNA:+.? 'UNB+UNOC:3+S+R+240101:1200+1'UNH+1+ORDERS:D:96A:UN'"
+        "FTX+AAI+++A?'B???'C?:D??'"
+        "IMD+F++:::??????'"
+        "UNT+4+1'UNZ+1+1'\n"
+    )
+    expected = shape(read(data))
+    assert expected[1][3] == ((("AAI",),), (("",),), (("",),), (("A'B?'C:D?",),))
+    assert expected[2][3] == ((("F",),), (("",),), (("", "", "", "???"),))
+    for size in CHUNKS:
+        assert shape(read(data, chunk_size=size)) == expected, size
+
+
+def test_syntax_4_repetition_separator():
+    data = (
+        "UNA:+.?*'UNB+UNOC:4+S+R+20240101:1200+1'UNH+1+ORDERS:D:01B:UN:EAN010'"
+        "FTX+AAA+++one:two*three?*four'UNT+3+1'UNZ+1+1'"
+    )
+    result = read(data)
+    assert issue_rows(result) == []
+    assert result.interchanges[0].delimiters.repetition == "*"
+    ftx = result.messages[0].segments[1]
+    assert ftx.repetitions(4) == (("one", "two"), ("three*four",))
+    assert ftx.value(4, 1, 2) == "three*four"
+
+
+def test_syntax_3_has_no_repetition_separator():
+    data = (
+        "UNA:+.? 'UNB+UNOC:3+S+R+240101:1200+1'UNH+1+ORDERS:D:96A:UN'"
+        "FTX+AAA+++a*b'UNT+3+1'UNZ+1+1'"
+    )
+    result = read(data)
+    assert result.messages[0].segments[1].repetitions(4) == (("a*b",),)
+
+
+def test_unoc_value_is_latin_1():
+    data = SIMPLE.replace("PO1", "B\xc4R").encode("latin-1")
+    result = read(data)
+    assert issue_rows(result) == []
+    assert result.messages[0].segments[1].value(2) == "B\u00c4R"
+
+
+def test_unoy_value_is_utf_8_and_offsets_stay_byte_offsets():
+    data = (
+        "UNB+UNOY:4+S+R+20240101:1200+1'UNH+1+ORDERS:D:01B:UN'"
+        "NAD+BY+++M\u00fcller \u20ac'LOC+7+X'UNT+4+1'UNZ+1+1'"
+    ).encode("utf-8")
+    result = read(data)
+    assert issue_rows(result) == []
+    nad, loc = result.messages[0].segments[1:3]
+    assert nad.value(4) == "M\u00fcller \u20ac"
+    assert loc.offset == data.index(b"LOC")
+    assert result.interchanges[0].envelope.extra["charset"] == "utf-8"
+    assert result.interchanges[0].envelope.trailer.offset == data.index(b"UNZ")
+
+
+def test_invalid_utf_8_byte_is_issue_21_at_the_element():
+    data = (
+        b"UNB+UNOY:4+S+R+20240101:1200+1'UNH+1+ORDERS:D:01B:UN'"
+        b"NAD+BY+++OK:B\xffD'UNT+3+1'UNZ+1+1'"
+    )
+    result = read(data)
+    assert issue_rows(result) == [
+        ("21", "error", "element", "NAD", 2, 4, 2, data.index(b"NAD")),
+    ]
+    assert result.messages[0].segments[1].value(4, 2) == "B\ufffdD"
+    assert not result.messages[0].accepted
+
+
+def test_non_ascii_byte_in_unoa_is_issue_21():
+    data = (
+        b"UNB+UNOA:3+S+R+240101:1200+1'UNH+1+ORDERS:D:96A:UN'"
+        b"NAD+BY+++B\xc3\x9cTTNER'UNT+3+1'UNZ+1+1'"
+    )
+    result = read(data)
+    assert issue_rows(result) == [
+        ("21", "error", "element", "NAD", 2, 4, 1, data.index(b"NAD")),
+    ]
+    # decoded leniently (the bytes are valid UTF-8)
+    assert result.messages[0].segments[1].value(4) == "B\u00dcTTNER"
+
+
+def test_crlf_and_blanks_after_terminators_are_not_data():
+    data = SIMPLE.replace("'", "'\r\n").replace("'\r\nBGM", "' \r\n  BGM")
+    result = read(data)
+    assert issue_rows(result) == []
+    segs = result.messages[0].segments
+    assert [(s.tag, s.offset) for s in segs] == [
+        ("UNH", data.index("UNH")), ("BGM", data.index("BGM")),
+        ("DTM", data.index("DTM")), ("UNT", data.index("UNT")),
+    ]
+    assert segs[-1].value(2) == "M1"
+    for size in CHUNKS:
+        assert shape(read(data, chunk_size=size)) == shape(result), size
+
+
+def test_hard_wrapped_lines_are_joined():
+    flat = SIMPLE
+    wrapped = "\n".join(flat[i:i + 11] for i in range(0, len(flat), 11)) + "\n"
+    result = read(wrapped)
+    assert issue_rows(result) == []
+    assert [(s.tag, s.elements) for s in result.messages[0].segments] == [
+        (s.tag, s.elements) for s in read(flat).messages[0].segments
+    ]
+    dtm = result.messages[0].segments[2]
+    assert dtm.offset == wrapped.index("DTM")
+
+
+def test_several_interchanges_with_different_una():
+    first = "UNA:+.? 'UNB+UNOC:3+S+R+240101:1200+1'UNH+1+ORDERS:D:96A:UN'BGM+220+A'UNT+3+1'" \
+            "UNZ+1+1'\n"
+    second = "UNA:+.? #UNB+UNOC:3+S+R+240101:1200+2#UNH+1+ORDRSP:D:96A:UN#BGM+231+B'C#" \
+             "UNT+3+1#UNZ+1+2#\n"
+    third = "UNB+UNOC:3+S+R+240101:1200+3'UNH+9+DELFOR:D:96A:UN'UNT+2+9'UNZ+1+3'"
+    data = first + second + third
+    for size in CHUNKS:
+        result = read(data, chunk_size=size)
+        assert issue_rows(result) == [], size
+        assert [ic.envelope.control_number for ic in result.interchanges] == ["1", "2", "3"]
+        assert [(m.type, m.index, m.offset) for m in result.messages] == [
+            ("ORDERS", 1, data.index("UNH")),
+            ("ORDRSP", 1, data.index("UNH+1+ORDRSP")),
+            ("DELFOR", 1, data.index("UNH+9")),
+        ]
+        assert result.messages[1].segments[1].value(2) == "B'C"
+        assert result.interchanges[1].delimiters.segment == "#"
+
+
+def test_ung_groups():
+    data = (
+        "UNB+UNOC:3+S+R+240101:1200+1'"
+        "UNG+ORDERS+GS:1+GR:2+240101:1200+G1+UN+D:96A'"
+        "UNH+1+ORDERS:D:96A:UN'BGM+220+A'UNT+3+1'"
+        "UNH+2+ORDERS:D:96A:UN'BGM+220+B'UNT+3+2'"
+        "UNE+2+G1'"
+        "UNZ+1+1'"
+    )
+    result = read(data)
+    assert issue_rows(result) == []
+    [group] = result.interchanges[0].groups
+    genv = group.envelope
+    assert (genv.functional_id, genv.control_number, genv.sender, genv.sender_qualifier) == (
+        "ORDERS", "G1", "GS", "1")
+    assert (genv.receiver, genv.version, genv.header.offset) == ("GR", "D:96A", data.index("UNG"))
+    assert genv.trailer.offset == data.index("UNE")
+    assert [m.index for m in group.messages] == [1, 2]
+    assert all(m.group is genv for m in group.messages)
+
+
+def test_une_count_and_reference_mismatch():
+    data = (
+        "UNB+UNOC:3+S+R+240101:1200+1'UNG+ORDERS+GS+GR+240101:1200+G1+UN+D:96A'"
+        "UNH+1+ORDERS:D:96A:UN'UNT+2+1'UNE+2+G9'UNZ+1+1'"
+    )
+    une = data.index("UNE")
+    assert issue_rows(read(data)) == [
+        ("29", "error", "group", "UNE", None, 1, None, une),
+        ("28", "error", "group", "UNE", None, 2, None, une),
+    ]
+
+
+def test_unz_reference_mismatch_is_28_at_unz_0020():
+    data = SIMPLE.replace("UNZ+1+REF1", "UNZ+1+REF2")
+    assert issue_rows(read(data)) == [
+        ("28", "error", "interchange", "UNZ", None, 2, None, data.index("UNZ")),
+    ]
+
+
+def test_unz_count_mismatch_is_29_at_unz_0036():
+    data = SIMPLE.replace("UNZ+1+REF1", "UNZ+3+REF1")
+    assert issue_rows(read(data)) == [
+        ("29", "error", "interchange", "UNZ", None, 1, None, data.index("UNZ")),
+    ]
+
+
+def test_unz_counts_groups_when_ung_is_used():
+    data = (
+        "UNB+UNOC:3+S+R+240101:1200+1'UNG+ORDERS+GS+GR+240101:1200+G1+UN+D:96A'"
+        "UNH+1+ORDERS:D:96A:UN'UNT+2+1'UNH+2+ORDERS:D:96A:UN'UNT+2+2'UNE+2+G1'UNZ+2+1'"
+    )
+    assert issue_rows(read(data)) == [
+        ("29", "error", "interchange", "UNZ", None, 1, None, data.index("UNZ")),
+    ]
+
+
+def test_unt_count_mismatch_is_29_at_unt_0074():
+    data = SIMPLE.replace("UNT+4+M1", "UNT+5+M1")
+    assert issue_rows(read(data)) == [
+        ("29", "error", "transaction", "UNT", 4, 1, None, data.index("UNT")),
+    ]
+    assert not read(data).messages[0].accepted
+
+
+def test_unt_reference_mismatch_is_28_at_unt_0062():
+    data = SIMPLE.replace("UNT+4+M1", "UNT+4+M2")
+    assert issue_rows(read(data)) == [
+        ("28", "error", "transaction", "UNT", 4, 2, None, data.index("UNT")),
+    ]
+
+
+def test_unt_count_not_numeric_is_37():
+    data = SIMPLE.replace("UNT+4+M1", "UNT+X4+M1")
+    assert issue_rows(read(data)) == [
+        ("37", "error", "transaction", "UNT", 4, 1, None, data.index("UNT")),
+    ]
+
+
+def test_missing_unt_and_unz_at_end_of_input():
+    data = SIMPLE[: SIMPLE.index("UNT")]
+    result = read(data)
+    assert issue_rows(result) == [
+        ("13", "error", "interchange", "UNZ", None, None, None, len(data)),
+        ("13", "error", "transaction", "UNT", 4, None, None, len(data)),
+    ]
+    assert [s.tag for s in result.messages[0].segments] == ["UNH", "BGM", "DTM"]
+
+
+def test_missing_unt_before_next_unh():
+    data = (
+        "UNB+UNOC:3+S+R+240101:1200+1'UNH+1+ORDERS:D:96A:UN'BGM+220+A'"
+        "UNH+2+ORDERS:D:96A:UN'UNT+2+2'UNZ+2+1'"
+    )
+    result = read(data)
+    second = data.index("UNH+2")
+    assert issue_rows(result) == [
+        ("13", "error", "transaction", "UNT", 3, None, None, second),
+    ]
+    assert [m.accepted for m in result.messages] == [False, True]
+
+
+def test_segment_outside_a_message_is_33():
+    data = SIMPLE.replace("UNZ", "FTX+AAI+++LOST'UNZ")
+    assert issue_rows(read(data)) == [
+        ("33", "error", "interchange", "FTX", None, None, None, data.index("FTX")),
+    ]
+
+
+def test_missing_unb_control_reference_is_13_at_0020():
+    data = SIMPLE.replace("+REF1++APP++1++1'", "'").replace("UNZ+1+REF1", "UNZ+1")
+    rows = issue_rows(read(data))
+    assert rows == [
+        ("13", "error", "interchange", "UNB", None, 5, 1, 0),
+        ("13", "error", "interchange", "UNZ", None, 2, None, data.index("UNZ")),
+    ]
+
+
+def test_invalid_unb_date_and_time():
+    data = SIMPLE.replace("240131:1205", "241331:12X5")
+    assert issue_rows(read(data)) == [
+        ("12", "error", "interchange", "UNB", None, 4, 1, 0),
+        ("37", "error", "interchange", "UNB", None, 4, 2, 0),
+    ]
+
+
+def test_ccyymmdd_date_is_accepted():
+    data = SIMPLE.replace("240131:1205", "20240229:1205")
+    assert issue_rows(read(data)) == []
+
+
+def test_unsupported_syntax_version_is_2():
+    data = SIMPLE.replace("UNOC:3", "UNOC:9")
+    assert issue_rows(read(data)) == [
+        ("2", "error", "interchange", "UNB", None, 1, 2, 0),
+    ]
+
+
+def test_unknown_syntax_identifier_is_a_warning_2():
+    data = SIMPLE.replace("UNOC:3", "IATA:1")
+    assert issue_rows(read(data)) == [
+        ("2", "warning", "interchange", "UNB", None, 1, 1, 0),
+    ]
+
+
+def test_duplicate_message_reference_is_warning_26():
+    data = (
+        "UNB+UNOC:3+S+R+240101:1200+1'UNH+7+ORDERS:D:96A:UN'UNT+2+7'"
+        "UNH+7+ORDERS:D:96A:UN'UNT+2+7'UNZ+2+1'"
+    )
+    assert issue_rows(read(data)) == [
+        ("26", "warning", "transaction", "UNH", 1, 1, None, data.index("UNH+7", 40)),
+    ]
+
+
+def test_empty_interchange_is_32():
+    data = "UNB+UNOC:3+S+R+240101:1200+1'UNZ+0+1'"
+    assert issue_rows(read(data)) == [
+        ("32", "error", "interchange", "UNZ", None, None, None, data.index("UNZ")),
+    ]
+
+
+def test_unh_missing_message_version_is_13():
+    data = SIMPLE.replace("ORDERS:D:96A:UN:EAN008", "ORDERS")
+    assert issue_rows(read(data)) == [
+        ("13", "error", "transaction", "UNH", 1, 2, 2, data.index("UNH")),
+        ("13", "error", "transaction", "UNH", 1, 2, 3, data.index("UNH")),
+        ("13", "error", "transaction", "UNH", 1, 2, 4, data.index("UNH")),
+    ]
+
+
+def test_missing_segment_terminator_at_end_is_a_warning():
+    data = SIMPLE[:-1]
+    assert issue_rows(read(data)) == [
+        ("13", "warning", "interchange", None, None, None, None, len(data)),
+    ]
+
+
+def test_iter_messages_streams_and_keeps_no_messages():
+    data = (SIMPLE + "\n").encode() * 3
+    reader = EdifactReader(io.BytesIO(data), Limits(), retain=False, chunk_size=50)
+    messages = list(reader)
+    assert [m.index for m in messages] == [1, 1, 1]
+    step = len(SIMPLE) + 1
+    assert [m.offset for m in messages] == [SIMPLE.index("UNH") + k * step for k in range(3)]
+    assert all(not g.messages for ic in reader.result.interchanges for g in ic.groups)
+    assert len(reader.result.interchanges) == 3
+    facade = list(edi.iter_messages(io.BytesIO(data)))
+    assert [m.segments[1].value(2) for m in facade] == ["PO1", "PO1", "PO1"]
+    # the duplicate interchange reference is noted on the later interchanges
+    assert [i.code for i in facade[2].interchange.issues] == ["26"]
+
+
+def test_not_edifact_raises_unreadable_stream():
+    with pytest.raises(UnreadableStream) as err:
+        read("UNH+1+ORDERS:D:96A:UN'")
+    assert err.value.code == "not-edifact"
+    assert err.value.location.offset == 0
+
+
+def test_duplicate_service_characters_in_una_raise():
+    with pytest.raises(UnreadableStream) as err:
+        read("UNA::.? 'UNB:UNOC:3'")
+    assert (err.value.code, err.value.location.segment_tag) == ("bad-una", "UNA")
+
+
+def test_segment_longer_than_the_limit_raises():
+    data = SIMPLE.replace("PO1", "P" * 500)
+    with pytest.raises(UnreadableStream) as err:
+        read(data, chunk_size=64, limits=Limits(max_segment_bytes=100))
+    assert err.value.code == "segment-too-large"
+
+
+def test_too_many_segments_raise():
+    with pytest.raises(UnreadableStream) as err:
+        read(SIMPLE, limits=Limits(max_segments_per_interchange=3))
+    assert err.value.code == "too-many-segments"
+
+
+def test_segment_longer_than_twice_the_chunk_size_is_read():
+    data = SIMPLE.replace("PO1", "P" * 300)
+    result = read(data, chunk_size=16, limits=Limits(max_segment_bytes=10_000))
+    assert issue_rows(result) == []
+    assert result.messages[0].segments[1].value(2) == "P" * 300
+
+
+def test_una_inside_an_open_interchange_closes_it():
+    data = "UNB+UNOC:3+S+R+240101:1200+1'UNH+1+ORDERS:D:96A:UN'UNT+2+1'" \
+           "UNA=*.? ~UNB*UNOC=3*S*R*240101=1200*2~UNH*1*ORDERS=D=96A=UN~UNT*2*1~UNZ*1*2~"
+    result = read(data)
+    assert issue_rows(result) == [
+        ("13", "error", "interchange", "UNZ", None, None, None, data.index("UNA")),
+    ]
+    assert [ic.envelope.control_number for ic in result.interchanges] == ["1", "2"]
