@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api import demand, health, interchanges, orders, promises
+from app.api import demand, health, interchanges, orders, promises, replenishment
 from app.errors import PROBLEM_JSON, HubError
 from app.settings import Settings, get_settings
 from app.store.db import make_engine, make_session_factory
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None, *,
     app.include_router(orders.router)
     app.include_router(promises.router)
     app.include_router(demand.router)
+    app.include_router(replenishment.router)
     return app
 
 

@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     xml_max_depth: int = Field(default=200, ge=1)
     page_size_max: int = Field(default=500, ge=1)
     base_currency: str = "EUR"
+    replenishment_lead_time_days: int = Field(default=7, ge=0)
+    replenishment_review_days: int = Field(default=7, ge=0)
+    replenishment_service_level: float = Field(default=0.95, gt=0, lt=1)
+    replenishment_window_days: int = Field(default=28, ge=1)
     inbox_dir: Path = Path("./inbox")
     log_json: bool = False
     echo_sql: bool = False

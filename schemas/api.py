@@ -283,3 +283,119 @@ class InventoryRead(_Read):
     uom: str
     raw_qualifier: str | None
     message_id: int
+
+
+SIGNAL_HELP = (
+    "Per product x location. avg_daily_demand and demand_std: units sold per day over the "
+    "trailing window (default 28 days ending yesterday; multi-day facts spread evenly); "
+    "safety_stock = z * demand_std * sqrt(lead_time_days), z the normal quantile of the cycle "
+    "service level (default 0.95); reorder_point = avg_daily_demand * lead_time_days + "
+    "safety_stock; inventory_position = available + on_order + in_transit - backorders "
+    "(latest snapshot; backorders 0: not reported per location); days_of_cover = on_hand / "
+    "avg_daily_demand; suggested_qty = max(0, reorder_point + avg_daily_demand * review_days - "
+    "inventory_position) rounded up to the pack multiple; urgency: critical when "
+    "days_of_cover < lead_time_days, reorder when inventory_position <= reorder_point, else "
+    "ok; unknown when the location never reported stock."
+)
+
+
+class SignalRead(BaseModel):
+    product_id: int
+    location_id: int
+    on_hand: Decimal | None
+    available: Decimal | None
+    on_order: Decimal | None
+    in_transit: Decimal | None
+    stock_as_of: date | None
+    avg_daily_demand: float
+    demand_std: float
+    lead_time_days: int
+    review_days: int
+    service_level: float
+    z: float
+    safety_stock: float
+    reorder_point: float
+    inventory_position: float | None
+    backorders: float
+    days_of_cover: float | None
+    suggested_qty: float | None
+    pack_multiple: float
+    urgency: str = Field(description="critical | reorder | ok | unknown")
+    window_start: date
+    window_end: date
+
+
+class ParametersUpdate(BaseModel):
+    """Replenishment parameters for one product at one location; omitted fields keep their
+    value (null resets to the default)."""
+
+    product_id: int
+    location_id: int
+    lead_time_days: int | None = Field(default=None, ge=0, le=365)
+    review_days: int | None = Field(default=None, ge=0, le=365)
+    service_level: Decimal | None = Field(default=None, gt=0, lt=1)
+    pack_multiple: Decimal | None = Field(default=None, gt=0)
+    window_days: int | None = Field(default=None, ge=1, le=730)
+
+
+class ForecastPoint(BaseModel):
+    date: date
+    quantity: float
+
+
+class ForecastRead(BaseModel):
+    product_id: int
+    location_id: int
+    history_start: date
+    history_end: date
+    classification: str = Field(
+        description="smooth | erratic | intermittent | lumpy | none, by average demand "
+                    "interval (ADI, cut-off 1.32) and squared coefficient of variation of "
+                    "non-zero demand (CV2, cut-off 0.49)")
+    adi: float | None
+    cv2: float | None
+    method: str = Field(description="ses (smooth, erratic) | croston_sba (intermittent) | "
+                                    "tsb (lumpy) | zero")
+    daily_rate: float
+    forecast: list[ForecastPoint]
+    backtest_method: str
+    backtest_days: int = Field(description="Days of one-step-ahead backtest (up to 28)")
+    backtest_mae: float | None = Field(description="Mean absolute error over the backtest")
+    backtest_bias: float | None = Field(description="Mean of forecast - actual")
+
+
+class QuoteRequest(BaseModel):
+    product_id: int | None = None
+    gtin: str | None = None
+    location_id: int = Field(description="The supplier's stocking location")
+    quantity: Decimal = Field(gt=0)
+    requested_date: date
+    allow_partial: bool = True
+
+
+class ScheduledReceipt(BaseModel):
+    date: date
+    quantity: Decimal
+
+
+class PartialOffer(BaseModel):
+    quantity: Decimal
+    date: date
+
+
+class QuoteRead(BaseModel):
+    product_id: int
+    location_id: int
+    quantity: Decimal
+    requested_date: date
+    available_now: Decimal = Field(description="Latest snapshot's available (else on hand)")
+    open_allocations: Decimal = Field(
+        description="Open order lines of the location's owner for the product, not yet shipped")
+    scheduled_receipts: list[ScheduledReceipt] = Field(
+        description="Ship notices to the location, by expected delivery")
+    can_promise_in_full: bool
+    promised_date: date | None = Field(
+        description="Earliest date the full quantity is available to promise (the requested "
+                    "date if it can be met)")
+    partial: PartialOffer | None = Field(
+        description="When the full quantity cannot be promised by the requested date: what can")

@@ -8,11 +8,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.deps import CallerDep, SessionDep, SettingsDep
-from app.errors import InvalidApiKey, InvalidParameter, problem_responses
+from app.errors import InvalidApiKey, InvalidParameter, NotFound, problem_responses
 from app.services.clock import today
 from app.services.promise_status import STATUSES
 from app.services.promises import list_promise_lines, summarise_promises
-from schemas.api import STATUS_HELP, Page, PromiseLineRead, PromiseSummary
+from app.services.quote import quote_promise
+from schemas.api import (
+    STATUS_HELP,
+    Page,
+    PromiseLineRead,
+    PromiseSummary,
+    QuoteRead,
+    QuoteRequest,
+)
 
 router = APIRouter(prefix="/v1/promises", tags=["promises"])
 
@@ -54,3 +62,16 @@ def read_summary(
     return summarise_promises(session, caller, today=today(), partner_id=partner,
                               window_from=window_from, window_to=window_to,
                               include_test=include_test)
+
+
+@router.post(
+    "/quote", response_model=QuoteRead,
+    summary="Available-to-promise date for a requested quantity",
+    description="ATP(d) = available now (latest snapshot at the location) - open allocations "
+                "(units the location's owner still owes on open order lines) + scheduled "
+                "receipts (ship notices to the location) expected by d. Answers the earliest "
+                "date the full quantity can be promised, and a partial offer when allowed.",
+    responses=problem_responses(InvalidApiKey, InvalidParameter, NotFound),
+)
+def quote(request: QuoteRequest, session: SessionDep, caller: CallerDep) -> QuoteRead:
+    return quote_promise(session, caller, request, today())

@@ -515,6 +515,23 @@ class InvoiceLine(_Created, _FromMessage, Base):
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
 
+class ReplenishmentParameters(Base):
+    """What ops set for one product at one location; anything left empty takes the default."""
+
+    __tablename__ = "replenishment_parameters"
+    __table_args__ = (UniqueConstraint("location_id", "product_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    location_id: Mapped[int] = _fk("locations.id", ondelete="CASCADE")
+    product_id: Mapped[int] = _fk("products.id", ondelete="CASCADE")
+    lead_time_days: Mapped[int | None] = mapped_column(Integer)
+    review_days: Mapped[int | None] = mapped_column(Integer)
+    service_level: Mapped[Decimal | None] = mapped_column(Exact(6, 4))
+    pack_multiple: Mapped[Decimal | None] = mapped_column(Quantity)
+    window_days: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
 class Interaction(_Created, Base):
     """One entry of a customer's timeline: a document it sent or received, or a manual note."""
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -165,3 +168,28 @@ def transit_days_of(session: Session, partner_ids: set[int]) -> dict[int, int]:
         return {}
     return dict(session.execute(
         select(Partner.id, Partner.lane_transit_days).where(Partner.id.in_(partner_ids))).all())
+
+
+def open_allocations(session: Session, *, seller_id: int, product_id: int) -> Decimal:
+    """Units of a product the seller still owes on open order lines (ordered - shipped)."""
+    lines = select(OrderLine.id, OrderLine.quantity).join(Order).where(
+        Order.seller_id == seller_id, Order.status == "open", Order.test.is_(False),
+        OrderLine.product_id == product_id, OrderLine.status == "open")
+    rows = session.execute(lines).all()
+    if not rows:
+        return Decimal(0)
+    shipped = dict(session.execute(
+        select(ShipmentLine.order_line_id, func.sum(ShipmentLine.quantity_shipped))
+        .where(ShipmentLine.order_line_id.in_([r.id for r in rows]))
+        .group_by(ShipmentLine.order_line_id)).all())
+    return sum((max(r.quantity - shipped.get(r.id, Decimal(0)), Decimal(0)) for r in rows),
+               Decimal(0))
+
+
+def inbound_shipments(session: Session, *, location_id: int, product_id: int
+                      ) -> list[tuple[date | None, date | None, Decimal]]:
+    """(shipped on, estimated delivery, quantity) of ship notices to a location."""
+    return [(s, e, q) for s, e, q in session.execute(
+        select(Shipment.shipped_at, Shipment.estimated_delivery, ShipmentLine.quantity_shipped)
+        .join(Shipment).where(Shipment.ship_to_id == location_id, Shipment.test.is_(False),
+                              ShipmentLine.product_id == product_id))]

@@ -8,7 +8,13 @@ from datetime import date
 from sqlalchemy import and_, delete, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
-from app.store.models import ForecastBucket, InventorySnapshot, Product, SalesFact
+from app.store.models import (
+    ForecastBucket,
+    InventorySnapshot,
+    Product,
+    ReplenishmentParameters,
+    SalesFact,
+)
 
 
 def current_tx_id(session: Session) -> int | None:
@@ -188,3 +194,42 @@ def feed(session: Session, scope: DemandScope, *, after: tuple[int, int], limit:
     else:
         query = query.where(SalesFact.id > after[1]).order_by(SalesFact.id)
     return list(session.scalars(query.limit(limit)))
+
+
+def sold_overlapping(session: Session, scope: DemandScope, *, product_id: int | None,
+                     location_id: int | None, start: date, end: date, include_test: bool):
+    """Rows (product, location, period_start, period_end, units sold) of facts that overlap
+    the window."""
+    query = _filtered(
+        select(SalesFact.product_id, SalesFact.location_id, SalesFact.period_start,
+               SalesFact.period_end, func.sum(SalesFact.quantity)),
+        scope, product_id=product_id, location_id=location_id, reporter_id=None,
+        include_test=include_test)
+    query = (query.where(SalesFact.measure == "sold", SalesFact.period_end >= start,
+                         SalesFact.period_start <= end)
+             .group_by(SalesFact.product_id, SalesFact.location_id, SalesFact.period_start,
+                       SalesFact.period_end))
+    return list(session.execute(query))
+
+
+def parameters_of(session: Session, pairs: set[tuple[int, int]]) -> dict:
+    if not pairs:
+        return {}
+    products = {p for p, _ in pairs}
+    rows = session.scalars(select(ReplenishmentParameters).where(
+        ReplenishmentParameters.product_id.in_(products)))
+    return {(r.product_id, r.location_id): r for r in rows
+            if (r.product_id, r.location_id) in pairs}
+
+
+def upsert_parameters(session: Session, *, product_id: int, location_id: int,
+                      values: dict) -> None:
+    row = session.scalar(select(ReplenishmentParameters).where(
+        ReplenishmentParameters.product_id == product_id,
+        ReplenishmentParameters.location_id == location_id))
+    if row is None:
+        row = ReplenishmentParameters(product_id=product_id, location_id=location_id)
+        session.add(row)
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.flush()

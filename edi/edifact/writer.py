@@ -95,8 +95,20 @@ class _Interchange:
         return "".join(out)
 
 
+# code list responsible agency (3055) by the party id's qualifier: 9 = GS1 (GLN),
+# 16 = DUNS, 92 = assigned by the buyer (an agreed code)
+_AGENCIES = {"14": "9", "UL": "9", "GLN": "9", "08": "9", "1": "16", "01": "16", "16": "16",
+             "DUNS": "16"}
+
+
+def _agency(party: PartyId) -> str:
+    if party.qualifier:
+        return _AGENCIES.get(party.qualifier, "92")
+    return "9" if len(party.id) == 13 and party.id.isdigit() else "92"  # a bare GLN
+
+
 def _nad(ic: _Interchange, qualifier: str, party: PartyId) -> None:
-    ic.add("NAD", qualifier, [party.id, "", "9"], "", party.name)
+    ic.add("NAD", qualifier, [party.id, "", _agency(party)], "", party.name)
 
 
 def write_orders(order: Order, env: EnvelopeSpec) -> str:
