@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.main import create_app
 from app.services.demand import apply_product_activity
 from app.services.parties import FactContext
-from app.services.partners import register_partner
+from app.services.partners import issue_key, register_partner
 from app.settings import Settings
 from app.store.db import make_engine, make_session_factory, session_scope
 from app.store.models import Interchange, Message, Partner, StoredFile
@@ -115,3 +115,17 @@ def test_a_slow_upload_that_commits_last_is_not_skipped(store):
     after = client.get(f"/v1/sell-through/changes?cursor={seen['next_cursor']}",
                        headers=ops).json()
     assert quantities(after) == [D(10), D(14)]  # commit order does not lose the slow one
+
+
+def test_the_feed_shows_each_partner_only_its_own_demand(store):
+    _, sessions, reporter, client, _ = store
+    with session_scope(sessions) as session:
+        other_key = register_partner(session, name="Bolt", role="distributor",
+                                     identifiers=["ZZ:BOLT"]).api_key
+        own_key = issue_key(session, session.get(Partner, reporter), "distributor")
+    add_report(sessions, reporter, 1, report(date(2026, 11, 2), 10))
+    mine = client.get("/v1/sell-through/changes", headers={"Authorization": f"Bearer {own_key}"})
+    theirs = client.get("/v1/sell-through/changes",
+                        headers={"Authorization": f"Bearer {other_key}"})
+    assert quantities(mine.json()) == [D(10)]
+    assert theirs.json()["items"] == []
