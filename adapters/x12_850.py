@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from adapters import x12_common
 from adapters.common import (
     X12_INVALID_CODE_VALUE,
     Mapped,
@@ -15,30 +16,26 @@ from adapters.common import (
     decimal_value,
     element_error,
     missing_segment,
-    normalise_gtin,
     required,
 )
+from adapters.x12_common import (
+    CTT01_LINE_COUNT,
+    CUR02_CURRENCY,
+    DTM01_QUALIFIER,
+    DTM02_DATE,
+    PO4_01_PACK,
+)
 from edi.model import Issue, Message, Scope, Segment, Severity
-from schemas.documents import OrderDoc, OrderLineDoc, PartyRef, ProductRef
+from schemas.documents import OrderDoc, OrderLineDoc, PartyRef
 
 BEG01_PURPOSE = 1
 BEG03_PO_NUMBER = 3
 BEG05_DATE = 5
-CUR02_CURRENCY = 2
-DTM01_QUALIFIER = 1
-DTM02_DATE = 2
-N101_ENTITY = 1
-N102_NAME = 2
-N103_ID_QUALIFIER = 3
-N104_ID = 4
 PO101_LINE = 1
 PO102_QUANTITY = 2
 PO103_UOM = 3
 PO104_PRICE = 4
 PO106_FIRST_ID_QUALIFIER = 6
-PO4_01_PACK = 1
-PID05_DESCRIPTION = 5
-CTT01_LINE_COUNT = 1
 
 PURPOSES = {"00": "original", "01": "cancel", "04": "change", "05": "replace",
             "06": "original", "07": "original"}
@@ -48,10 +45,6 @@ DELIVERY_DATES = ("002", "063", "064")
 SHIP_DATES = ("010", "038", "037")
 ENTITY_ROLES = {"BY": "buyer", "ST": "ship_to", "SE": "seller", "VN": "seller",
                 "SU": "seller", "BT": "bill_to", "SF": "ship_from"}
-ID_SCHEMES = {"UL": "GLN", "1": "DUNS", "9": "DUNS"}
-ITEM_IDS = {"UP": "upc", "UA": "upc", "EN": "ean", "UK": "gtin", "EO": "ean",
-            "VN": "vendor_part", "VP": "vendor_part", "VA": "vendor_part",
-            "BP": "buyer_part", "IN": "buyer_part", "SK": "buyer_part"}
 
 
 def map_message(message: Message) -> Mapped:
@@ -88,13 +81,11 @@ def map_message(message: Message) -> Mapped:
         elif line is not None and tag == "PO4":
             line["pack_size"] = decimal_value(seg, PO4_01_PACK, "pack")
         elif line is not None and tag == "PID":
-            text = seg.value(PID05_DESCRIPTION).strip()
-            if text:
-                line["product"] = line["product"].model_copy(update={"description": text})
+            line["product"] = x12_common.with_description(line["product"], seg)
         elif tag == "CUR" and line is None:
             header["currency"] = seg.value(CUR02_CURRENCY).strip() or None
         elif tag == "N1" and line is None:
-            party = _party(seg)
+            party = x12_common.party(seg, ENTITY_ROLES)
             if party is not None:
                 parties.append(party)
         elif tag == "CTT":
@@ -115,29 +106,12 @@ def map_message(message: Message) -> Mapped:
 
 
 def _line(seg: Segment) -> dict:
-    product: dict[str, str] = {}
-    position = PO106_FIRST_ID_QUALIFIER
-    while position < len(seg):
-        qualifier, value = seg.value(position).strip(), seg.value(position + 1).strip()
-        field = ITEM_IDS.get(qualifier)
-        if field and value and field not in product:
-            if field in ("upc", "ean", "gtin"):
-                gtin = normalise_gtin(value)
-                if gtin is None:
-                    raise element_error(seg, position + 1, X12_INVALID_CODE_VALUE,
-                                        f"{qualifier} {value!r} has no valid GTIN check digit")
-                product.setdefault("gtin", gtin)
-                if field != "gtin":
-                    product[field] = value
-            else:
-                product[field] = value
-        position += 2
     return {
         "line_number": seg.value(PO101_LINE).strip() or str(seg.number),
         "quantity": decimal_value(seg, PO102_QUANTITY, "quantity ordered", mandatory=True),
         "uom": seg.value(PO103_UOM).strip() or "EA",
         "unit_price": decimal_value(seg, PO104_PRICE, "unit price"),
-        "product": ProductRef(**product),
+        "product": x12_common.product(seg, PO106_FIRST_ID_QUALIFIER),
         "segment_number": seg.number,
     }
 
@@ -149,21 +123,3 @@ def _apply_date(target: dict, qualifier: str, when: date | None) -> None:
         target["requested_delivery"] = when
     elif qualifier in SHIP_DATES and target.get("requested_ship") is None:
         target["requested_ship"] = when
-
-
-def _party(seg: Segment) -> PartyRef | None:
-    role = ENTITY_ROLES.get(seg.value(N101_ENTITY).strip())
-    value = seg.value(N104_ID).strip()
-    if role is None or not value:
-        return None
-    qualifier = seg.value(N103_ID_QUALIFIER).strip()
-    scheme = ID_SCHEMES.get(qualifier, "ZZ")
-    return PartyRef(
-        role=role,
-        scheme=scheme,
-        value=value,
-        name=seg.value(N102_NAME).strip() or None,
-        location_code=value if scheme == "ZZ" else None,
-    )
-
-

@@ -1,4 +1,4 @@
-"""Pieces shared by the X12 mappings other than the 850: N1 parties, product id pairs,
+"""Pieces shared by the X12 mappings: N1 parties, product id pairs,
 SDQ store splits, CTT counts, and the code tables several transaction sets use.
 """
 

@@ -29,15 +29,8 @@ def get_sessions(request: Request) -> sessionmaker[Session]:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: commit on success, roll back on error."""
-    session = request.app.state.sessions()
-    try:
+    with session_scope(request.app.state.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def get_caller(request: Request) -> Caller:
