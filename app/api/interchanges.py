@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from app.deps import CallerDep, SessionDep, SessionsDep, SettingsDep
+from app.deps import CallerDep, OpsDep, SessionDep, SessionsDep, SettingsDep
 from app.errors import (
+    Conflict,
     EmptyUpload,
     InterchangeRejected,
     InvalidApiKey,
+    InvalidParameter,
     NotFound,
+    ScopeDenied,
     SenderNotUploader,
     UnreadableUpload,
     UploadTooLarge,
     problem_responses,
 )
 from app.services.ingest import Upload, ingest_upload
-from app.services.uploads import describe_upload, get_acknowledgement, get_visible_file
+from app.services.uploads import (
+    describe_upload,
+    get_acknowledgement,
+    get_visible_file,
+    list_uploads,
+    reprocess_upload,
+)
 from app.store.db import session_scope
-from schemas.api import UploadRead
+from schemas.api import Page, UploadRead
+from schemas.upload import FileStatus, UploadSummary
 
 router = APIRouter(prefix="/v1/interchanges", tags=["interchanges"])
 
@@ -101,12 +112,13 @@ async def _read_body(request: Request, limit: int) -> tuple[bytes, str | None, s
     if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
         raise UploadTooLarge(f"the upload is {declared} bytes; the limit is {limit} bytes")
     if content_type.startswith("multipart/form-data"):
-        form = await request.form(max_files=1, max_fields=5)
-        part = form.get("file")
-        if part is None or isinstance(part, str):
-            raise EmptyUpload("multipart uploads must carry the file in a field named 'file'")
-        content = await part.read(limit + 1)
-        filename, part_type = part.filename, part.content_type
+        async with request.form(max_files=1, max_fields=5) as form:  # closes the spooled file
+            part = form.get("file")
+            if part is None or isinstance(part, str):
+                raise EmptyUpload(
+                    "multipart uploads must carry the file in a field named 'file'")
+            content = await part.read(limit + 1)
+            filename, part_type = part.filename, part.content_type
     else:
         chunks, size = [], 0
         async for chunk in request.stream():
@@ -120,6 +132,35 @@ async def _read_body(request: Request, limit: int) -> tuple[bytes, str | None, s
     if not content.strip():
         raise EmptyUpload("the upload is empty: send the EDI file as the request body")
     return content, filename, part_type
+
+
+@router.get(
+    "",
+    response_model=Page[UploadSummary],
+    summary="Uploads, newest first",
+    description=(
+        "Ops see every upload; any other key sees only the files its partner uploaded. "
+        "`type` keeps files that stored at least one message of that type (850, ORDERS, "
+        "cxml:OrderRequest, ...); the window is received_from <= received_at < received_to "
+        "(both with a time zone). Pass `next_cursor` back as `cursor` for the next page."
+    ),
+    responses=problem_responses(InvalidApiKey, InvalidParameter),
+)
+def read_uploads(
+    session: SessionDep, caller: CallerDep, settings: SettingsDep,
+    status: Annotated[FileStatus | None, Query(description="The file's status")] = None,
+    partner: Annotated[int | None, Query(description="Uploader partner id (ops only)")] = None,
+    message_type: Annotated[str | None, Query(alias="type", max_length=255,
+                                              description="A message type in the file")] = None,
+    received_from: datetime | None = None,
+    received_to: datetime | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1)] = 50,
+) -> Page[UploadSummary]:
+    return list_uploads(session, caller, status=status, partner_id=partner,
+                        message_type=message_type, received_from=received_from,
+                        received_to=received_to, cursor=cursor,
+                        limit=min(limit, settings.page_size_max))
 
 
 @router.get("/{upload_id}", response_model=UploadRead, summary="What an upload became",
@@ -147,3 +188,20 @@ def read_ack(upload_id: int, session: SessionDep, caller: CallerDep,
     return Response(content=ack.content, media_type=media,
                     headers={"X-Acknowledgement-Kind": ack.kind,
                              "X-Acknowledgement-Status": ack.status})
+
+
+@router.post(
+    "/{upload_id}/reprocess",
+    response_model=UploadRead,
+    summary="Run an upload's stored bytes through the pipeline again (ops)",
+    description=(
+        "Re-reads the bytes stored for the upload, never new ones. A file that was never "
+        "processed or could not be read is processed now; interchanges already stored keep "
+        "their facts (nothing is counted twice) and only those not yet stored are ingested. "
+        "Idempotent: a second call changes nothing."
+    ),
+    responses=problem_responses(NotFound, InvalidApiKey, ScopeDenied, Conflict),
+)
+def reprocess(upload_id: int, caller: OpsDep, settings: SettingsDep,
+              sessions: SessionsDep) -> UploadRead:
+    return reprocess_upload(sessions, upload_id, caller, settings)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import edi
 from adapters import MappingError, adapter_for
+from app.errors import Conflict, NotFound
 from app.services import acknowledgement, parties
 from app.services.demand import apply_planning_schedule, apply_product_activity
 from app.services.invoices import apply_invoice
@@ -84,6 +85,50 @@ def ingest_upload(sessions: sessionmaker[Session], upload: Upload, settings: Set
     return Outcome(file_id, duplicate=duplicate, created=True)
 
 
+def reprocess_file(sessions: sessionmaker[Session], file_id: int,
+                   settings: Settings) -> Outcome:
+    """Run a stored file's bytes through the pipeline again, in a transaction of its own.
+
+    For a file that was never processed (`received`: the process died after storing the
+    bytes) or could not be read (`failed`) this is its processing. Interchanges an earlier run
+    stored keep their facts and status; only interchanges not yet stored are ingested, and
+    the file's status is computed again. Issues outside any interchange are derived afresh;
+    when they come out the same the earlier rows are kept, so running it twice changes
+    nothing. The uploader's role is taken from its partner record (as the CLI does).
+    """
+    with session_scope(sessions) as session:
+        file = ic_store.get_file_for_update(session, file_id)
+        if file is None:
+            raise NotFound(f"interchange upload {file_id} does not exist")
+        uploader = session.get(Partner, file.uploader_id) if file.uploader_id else None
+        earlier_issues = ic_store.list_file_level_issues(session, file.id)
+        if file.status in ("received", "failed"):
+            file.error = None
+        file.duplicate_of_id = None  # found again by process_file when it still is one
+        try:
+            duplicate = process_file(session, file.id, settings,
+                                     uploader_is_ops=uploader is None or uploader.role == "ops")
+        except IntegrityError as exc:  # another run stored one of its interchanges meanwhile
+            raise Conflict(f"interchange upload {file_id} is being processed by another "
+                           "request; try again") from exc
+        _keep_earlier_issues(session, file.id, earlier_issues)
+    return Outcome(file_id, duplicate=duplicate, created=False)
+
+
+def _keep_earlier_issues(session: Session, file_id: int, earlier: list[EdiIssue]) -> None:
+    """After a re-run: keep the earlier file-level issues if the run found the same ones,
+    else replace them with the new ones."""
+    known = {issue.id for issue in earlier}
+    fresh = [i for i in ic_store.list_file_level_issues(session, file_id) if i.id not in known]
+
+    def signature(issues: list[EdiIssue]) -> list[tuple]:
+        return [(i.code, i.severity, i.scope, i.location, i.text, i.message_id)
+                for i in issues]
+
+    ic_store.delete_issues(session, fresh if signature(fresh) == signature(earlier)
+                           else earlier)
+
+
 def receive_file(session: Session, upload: Upload) -> StoredFile:
     return ic_store.add_file(session, StoredFile(
         sha256=hashlib.sha256(upload.content).hexdigest(),
@@ -104,7 +149,9 @@ def process_file(session: Session, file_id: int, settings: Settings, *,
     file = ic_store.get_file(session, file_id, with_content=True)
     if file is None:
         raise LookupError(f"stored file {file_id} does not exist")
-    earlier = ic_store.get_processed_by_sha256(session, file.sha256, file.uploader_id, file.id)
+    # A file that already holds interchanges (a reprocess) keeps them: it is no duplicate.
+    earlier = None if ic_store.has_interchanges(session, file.id) else (
+        ic_store.get_processed_by_sha256(session, file.sha256, file.uploader_id, file.id))
     if earlier is not None:
         file.status, file.duplicate_of_id, file.standard = "duplicate", earlier.id, earlier.standard
         return True
@@ -149,10 +196,15 @@ def _ingest_interchange(session: Session, file: StoredFile, position: int,
     env = interchange.envelope
     standard = interchange.standard.value
     clip = ic_store.clip
-    if ic_store.get_interchange_by_key(
-            session, standard, clip(env.sender.strip(), Interchange.sender),
-            clip(env.receiver.strip(), Interchange.receiver),
-            clip(env.control_number, Interchange.control_number)) is not None:
+    stored = ic_store.get_interchange_by_key(
+        session, standard, clip(env.sender.strip(), Interchange.sender),
+        clip(env.receiver.strip(), Interchange.receiver),
+        clip(env.control_number, Interchange.control_number))
+    if stored is not None:
+        if stored.file_id == file.id and stored.position == position:
+            # This very interchange, stored by an earlier run of this file (a reprocess): its
+            # facts stay as they are, and it counts with the status it was given then.
+            return stored.status
         return "duplicate"
     scheme, sender_id = parties.sender_identifier(standard, env)
     sender = parties.resolve_identifier(session, scheme, sender_id)

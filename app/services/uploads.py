@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import NotFound
+from app.errors import InvalidParameter, NotFound
 from app.security import Caller
+from app.services.ingest import reprocess_file
+from app.services.paging import decode_cursor, encode_cursor
+from app.settings import Settings
 from app.store import interchange as ic_store
+from app.store.db import session_scope
 from app.store.models import Acknowledgement, StoredFile
 from schemas.api import (
     AcknowledgementLink,
     InterchangeRead,
     IssueRead,
     MessageRead,
+    Page,
     UploadRead,
 )
+from schemas.upload import UploadSummary
 
 
 def get_visible_file(session: Session, file_id: int, caller: Caller | None,
@@ -89,3 +96,50 @@ def get_acknowledgement(session: Session, file_id: int, caller: Caller,
     if not acks:
         raise NotFound(f"no acknowledgement was sent for upload {file_id}")
     return acks[0]
+
+
+def list_uploads(session: Session, caller: Caller, *, status: str | None, partner_id: int | None,
+                 message_type: str | None, received_from: datetime | None,
+                 received_to: datetime | None, cursor: str | None,
+                 limit: int) -> Page[UploadSummary]:
+    """Uploads, newest first. Ops see every file (`partner_id` narrows to one uploader); any
+    other caller sees only the files it uploaded, whatever `partner_id` says."""
+    for name, value in (("received_from", received_from), ("received_to", received_to)):
+        if value is not None and value.tzinfo is None:
+            raise InvalidParameter(f"{name} needs a time zone (e.g. 2026-11-20T00:00:00Z)",
+                                   location={"parameter": name})
+    if received_from and received_to and received_from > received_to:
+        raise InvalidParameter("received_from is after received_to",
+                               location={"parameter": "received_from"})
+    before_id = decode_cursor(cursor).get("before_id")
+    if before_id is not None and (not isinstance(before_id, int) or isinstance(before_id, bool)):
+        raise InvalidParameter("the cursor is not one this API handed out",
+                               location={"parameter": "cursor"})
+    if not caller.is_ops:
+        if partner_id is not None and partner_id != caller.partner_id:
+            return Page[UploadSummary](items=[])
+        partner_id = caller.partner_id
+    rows = ic_store.list_files(
+        session, uploader_id=partner_id, status=status, message_type=message_type,
+        received_from=received_from, received_to=received_to, before_id=before_id,
+        limit=limit + 1)
+    items = [
+        UploadSummary(
+            id=file.id, standard=file.standard, status=file.status, size=file.size,
+            sha256=file.sha256, received_at=file.received_at, filename=file.filename,
+            source=file.source, uploader_id=file.uploader_id, message_count=messages,
+            interchange_count=interchanges, duplicate_of=file.duplicate_of_id)
+        for file, interchanges, messages in rows[:limit]
+    ]
+    more = len(rows) > limit
+    return Page[UploadSummary](
+        items=items,
+        next_cursor=encode_cursor({"before_id": items[-1].id}) if more and items else None)
+
+
+def reprocess_upload(sessions: sessionmaker[Session], file_id: int, caller: Caller,
+                     settings: Settings) -> UploadRead:
+    """Run an upload's stored bytes through the pipeline again (ops); what it became now."""
+    reprocess_file(sessions, file_id, settings)
+    with session_scope(sessions) as session:
+        return describe_upload(session, file_id, caller)

@@ -3,7 +3,9 @@ and the control-number counters of outbound envelopes."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from datetime import datetime
+
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from app.store.models import (
@@ -131,3 +133,73 @@ def clip(value: str | None, attribute) -> str | None:
     recorded before anything can reject them, so they must always fit)."""
     length = attribute.property.columns[0].type.length
     return value if value is None or length is None or len(value) <= length else value[:length]
+
+
+def get_file_for_update(session: Session, file_id: int) -> StoredFile | None:
+    """A stored file, row-locked where the database supports it, so two reprocess runs of
+    the same file take turns (the second finds what the first stored)."""
+    return session.scalar(
+        select(StoredFile).where(StoredFile.id == file_id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def has_interchanges(session: Session, file_id: int) -> bool:
+    return session.scalar(select(exists().where(Interchange.file_id == file_id))) or False
+
+
+def list_file_level_issues(session: Session, file_id: int) -> list[EdiIssue]:
+    """The issues of a file that belong to no interchange (reading the stream, duplicates)."""
+    return list(session.scalars(
+        select(EdiIssue)
+        .where(EdiIssue.file_id == file_id, EdiIssue.interchange_id.is_(None))
+        .order_by(EdiIssue.id)
+    ))
+
+
+def delete_issues(session: Session, issues: list[EdiIssue]) -> None:
+    for issue in issues:
+        session.delete(issue)
+    session.flush()
+
+
+def list_files(session: Session, *, uploader_id: int | None, status: str | None,
+               message_type: str | None, received_from: datetime | None,
+               received_to: datetime | None, before_id: int | None,
+               limit: int) -> list[tuple[StoredFile, int, int]]:
+    """Stored files, newest first, each with its interchange and message counts.
+
+    `uploader_id` narrows to one uploader; `message_type` keeps files that stored at least
+    one message of that type; the window is `received_from <= received_at < received_to`.
+    """
+    interchange_count = (
+        select(func.count(Interchange.id))
+        .where(Interchange.file_id == StoredFile.id)
+        .correlate(StoredFile).scalar_subquery()
+    )
+    message_count = (
+        select(func.count(Message.id))
+        .join(Interchange, Interchange.id == Message.interchange_id)
+        .where(Interchange.file_id == StoredFile.id)
+        .correlate(StoredFile).scalar_subquery()
+    )
+    query = select(StoredFile, interchange_count, message_count)
+    if uploader_id is not None:
+        query = query.where(StoredFile.uploader_id == uploader_id)
+    if status is not None:
+        query = query.where(StoredFile.status == status)
+    if message_type is not None:
+        query = query.where(
+            select(Message.id)
+            .join(Interchange, Interchange.id == Message.interchange_id)
+            .where(Interchange.file_id == StoredFile.id, Message.type == message_type)
+            .correlate(StoredFile).exists()
+        )
+    if received_from is not None:
+        query = query.where(StoredFile.received_at >= received_from)
+    if received_to is not None:
+        query = query.where(StoredFile.received_at < received_to)
+    if before_id is not None:
+        query = query.where(StoredFile.id < before_id)
+    rows = session.execute(query.order_by(StoredFile.id.desc()).limit(limit))
+    return [(file, interchanges or 0, messages or 0) for file, interchanges, messages in rows]
