@@ -81,6 +81,28 @@ def serve(
     uvicorn.run("app.asgi:app", host=host, port=port, workers=workers, log_level="info")
 
 
+@app.command()
+def scheduler(database_url: DatabaseOption = None) -> None:
+    """Run the scheduled jobs (inbox, ...) in this process until stopped."""
+    import logging
+
+    from app.jobs.scheduler import build_scheduler
+    from app.store.db import make_engine, make_session_factory
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = _settings(database_url)
+    engine = make_engine(settings.database_url)
+    planned = build_scheduler(engine, make_session_factory(engine), settings)
+    console.print(f"scheduler running jobs {', '.join(j.id for j in planned.get_jobs())}; "
+                  f"inbox {settings.inbox_dir} every {settings.inbox_interval_seconds}s")
+    try:
+        planned.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        engine.dispose()
+
+
 @partner_app.command("add")
 def partner_add(
     name: Annotated[str, typer.Option(help="Display name")],
@@ -319,5 +341,5 @@ def _redact(url: str) -> str:
     return url
 
 
-def main() -> None:
-    app()
+def main(argv: list[str] | None = None) -> None:
+    app(args=argv)

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     replenishment_service_level: float = Field(default=0.95, gt=0, lt=1)
     replenishment_window_days: int = Field(default=28, ge=1)
     inbox_dir: Path = Path("./inbox")
+    inbox_interval_seconds: int = Field(default=30, ge=1)
+    inbox_settle_seconds: float = Field(default=5.0, ge=0)
+    job_lock_ttl_seconds: int = Field(default=3600, ge=1)
     log_json: bool = False
     echo_sql: bool = False
 

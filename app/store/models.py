@@ -532,6 +532,33 @@ class ReplenishmentParameters(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
+class JobRun(Base):
+    """One run of a scheduled job: when, how it ended, and what it did."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (Index("ix_job_runs_job_started", "job_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    job_id: Mapped[str] = mapped_column(String(40), nullable=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(String(12), nullable=False)  # running|ok|failed|skipped
+    error: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    host: Mapped[str | None] = mapped_column(String(120))
+
+
+class JobLock(Base):
+    """SQLite's stand-in for PostgreSQL advisory locks: one row per job, taken by an atomic
+    conditional update until `locked_until`."""
+
+    __tablename__ = "job_locks"
+
+    job_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(120))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Interaction(_Created, Base):
     """One entry of a customer's timeline: a document it sent or received, or a manual note."""
 

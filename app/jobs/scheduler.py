@@ -1,0 +1,38 @@
+"""The scheduler process: APScheduler 3, every job registered here explicitly.
+
+Each job has an id, runs at most once at a time in this process (`max_instances=1`), skips
+missed runs instead of piling them up (`coalesce=True`), and takes a database lock so several
+scheduler processes never run the same job at once.
+"""
+
+from __future__ import annotations
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.jobs.runner import JobFunction, run_job
+from app.services.inbox import scan_inbox
+from app.settings import Settings
+
+
+def inbox_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
+    return scan_inbox(sessions, settings, settings.inbox_settle_seconds).as_dict()
+
+
+def jobs(settings: Settings) -> dict[str, tuple[JobFunction, IntervalTrigger]]:
+    """Job id -> (function, trigger)."""
+    return {
+        "inbox": (inbox_job, IntervalTrigger(seconds=settings.inbox_interval_seconds)),
+    }
+
+
+def build_scheduler(engine: Engine, sessions: sessionmaker[Session],
+                    settings: Settings) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone="UTC")
+    for job_id, (function, trigger) in jobs(settings).items():
+        scheduler.add_job(run_job, trigger, args=(engine, sessions, settings, job_id, function),
+                          id=job_id, name=job_id, max_instances=1, coalesce=True,
+                          replace_existing=True)
+    return scheduler

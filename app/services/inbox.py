@@ -1,0 +1,103 @@
+"""The inbox: partners (or their transfer software) drop files in `<inbox>/<partner-slug>/`;
+each settled file is ingested exactly like an upload by that partner, then moved to
+`archive/` or `error/` beside it with a `.reason.txt` saying what happened.
+
+A file still being written is left for the next run: it is taken only once its size and
+modification time have not changed for `settle_seconds`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.services.ingest import Upload, ingest_upload
+from app.services.uploads import describe_upload
+from app.settings import Settings
+from app.store import partner as partner_store
+from app.store.db import session_scope
+from app.store.types import utcnow
+
+ARCHIVE, ERROR = "archive", "error"
+OK_STATUSES = ("processed", "partially_accepted", "duplicate")
+
+
+@dataclass(slots=True)
+class InboxReport:
+    ingested: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"ingested": self.ingested, "failed": self.failed, "waiting": self.waiting}
+
+
+def scan_inbox(sessions: sessionmaker[Session], settings: Settings,
+               settle_seconds: float) -> InboxReport:
+    report = InboxReport()
+    root = Path(settings.inbox_dir)
+    if not root.is_dir():
+        return report
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            if path.name.startswith(".") or path.name.endswith(".part"):
+                continue
+            if not _settled(path, settle_seconds):
+                report.waiting.append(str(path.relative_to(root)))
+                continue
+            _take(sessions, settings, folder, path, report, root)
+    return report
+
+
+def _settled(path: Path, settle_seconds: float) -> bool:
+    first = path.stat()
+    if time.time() - first.st_mtime < settle_seconds:
+        return False
+    return path.stat().st_size == first.st_size
+
+
+def _take(sessions, settings: Settings, folder: Path, path: Path, report: InboxReport,
+          root: Path) -> None:
+    with session_scope(sessions) as session:
+        partner = partner_store.get_by_slug(session, folder.name)
+        uploader = (partner.id, partner.role == "ops") if partner is not None else None
+    name = str(path.relative_to(root))
+    if uploader is None:
+        _move(path, ERROR, f"no partner has the slug {folder.name!r}; the folder name must be "
+                           "the uploading partner's slug")
+        report.failed.append(name)
+        return
+    content = path.read_bytes()
+    if not content.strip():
+        _move(path, ERROR, "the file is empty")
+        report.failed.append(name)
+        return
+    outcome = ingest_upload(sessions, Upload(
+        content=content, source="inbox", uploader_id=uploader[0], uploader_is_ops=uploader[1],
+        filename=path.name), settings)
+    with session_scope(sessions) as session:
+        described = describe_upload(session, outcome.file_id, None)
+    reason = f"upload {described.id}: {described.status}"
+    problems = [i.text for i in described.issues] + [
+        i.text for ic in described.interchanges for i in ic.issues if i.severity == "error"]
+    if problems:
+        reason += "\n" + "\n".join(problems[:20])
+    if described.status in OK_STATUSES:
+        _move(path, ARCHIVE, reason)
+        report.ingested.append(name)
+    else:
+        _move(path, ERROR, reason)
+        report.failed.append(name)
+
+
+def _move(path: Path, where: str, reason: str) -> None:
+    target_dir = path.parent / where
+    target_dir.mkdir(exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+    target = target_dir / f"{stamp}-{path.name}"
+    os.replace(path, target)
+    target.with_name(target.name + ".reason.txt").write_text(reason + "\n")
