@@ -88,6 +88,10 @@ class Conflict(HubError):
     status, code, title = 409, "conflict", "Conflict"
 
 
+class IdempotencyKeyReused(HubError):
+    status, code, title = 409, "idempotency-key-reused", "Idempotency-Key used for other content"
+
+
 PROBLEM_JSON = "application/problem+json"
 
 

@@ -12,6 +12,7 @@ from app.deps import CallerDep, OpsDep, SessionDep, SessionsDep, SettingsDep
 from app.errors import (
     Conflict,
     EmptyUpload,
+    IdempotencyKeyReused,
     InterchangeRejected,
     InvalidApiKey,
     InvalidParameter,
@@ -55,7 +56,8 @@ RAW_TYPES = ("application/edi-x12", "application/edifact", "application/xml", "t
     ),
     responses={200: {"description": "A duplicate of an earlier upload", "model": UploadRead},
                **problem_responses(EmptyUpload, InvalidApiKey, SenderNotUploader,
-                                   UploadTooLarge, UnreadableUpload, InterchangeRejected)},
+                                   UploadTooLarge, UnreadableUpload, InterchangeRejected,
+                                   IdempotencyKeyReused)},
 )
 async def upload_interchange(
     request: Request,

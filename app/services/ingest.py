@@ -12,14 +12,14 @@ transaction boundary, like a request or a job):
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import edi
 from adapters import MappingError, adapter_for
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, IdempotencyKeyReused, NotFound
 from app.services import acknowledgement, parties
 from app.services.demand import apply_planning_schedule, apply_product_activity
 from app.services.invoices import apply_invoice
@@ -75,10 +75,25 @@ def ingest_upload(sessions: sessionmaker[Session], upload: Upload, settings: Set
         if upload.idempotency_key:
             earlier = ic_store.get_by_idempotency_key(
                 session, upload.idempotency_key, upload.uploader_id)
-            if earlier is not None:
+            if earlier is not None and earlier.sha256 == _sha256(upload.content):
                 return Outcome(earlier.id, duplicate=earlier.status == "duplicate", created=False)
-        stored = receive_file(session, upload)
+            if earlier is not None:
+                # A reused key with other bytes: keep the bytes (nothing sent is lost), process
+                # nothing, and tell the caller which upload the key belongs to.
+                stored = receive_file(session, replace(upload, idempotency_key=None))
+                stored.status = "rejected"
+                stored.error = (f"Idempotency-Key {upload.idempotency_key!r} was used for "
+                                f"upload {earlier.id} with different content")
+                conflict = IdempotencyKeyReused(
+                    stored.error, extra={"upload_id": stored.id, "original_upload_id":
+                                         earlier.id})
+            else:
+                conflict = None
+        if conflict is None:
+            stored = receive_file(session, upload)
         file_id = stored.id
+    if conflict is not None:
+        raise conflict
     with session_scope(sessions) as session:
         duplicate = process_file(session, file_id, settings,
                                  uploader_is_ops=upload.uploader_is_ops)
@@ -129,9 +144,13 @@ def _keep_earlier_issues(session: Session, file_id: int, earlier: list[EdiIssue]
                            else earlier)
 
 
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
 def receive_file(session: Session, upload: Upload) -> StoredFile:
     return ic_store.add_file(session, StoredFile(
-        sha256=hashlib.sha256(upload.content).hexdigest(),
+        sha256=_sha256(upload.content),
         size=len(upload.content),
         content=upload.content,
         source=upload.source,

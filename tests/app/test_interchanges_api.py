@@ -292,6 +292,22 @@ def test_same_idempotency_key_twice_answers_the_first_upload(client, northwind, 
     assert count(session, Order) == 1
 
 
+def test_a_reused_idempotency_key_with_other_bytes_is_409_and_the_bytes_are_kept(
+        client, northwind, session):
+    _, headers = northwind
+    first = upload(client, headers, PO, **{"Idempotency-Key": "k-9"})
+    other_bytes = PO.replace(b"PO-4500012345", b"PO-4500099999")
+    clash = upload(client, headers, other_bytes, **{"Idempotency-Key": "k-9"})
+    assert clash.status_code == 409
+    assert clash.headers["content-type"] == "application/problem+json"
+    problem = clash.json()
+    assert problem["code"] == "idempotency-key-reused"
+    assert problem["original_upload_id"] == first.json()["id"]
+    kept = client.get(f"/v1/interchanges/{problem['upload_id']}/raw", headers=headers)
+    assert kept.content == other_bytes  # nothing the partner sent is lost
+    assert count(session, Order) == 1  # and nothing of it was processed
+
+
 def test_idempotency_keys_of_two_partners_do_not_meet(client, northwind, bolt, session):
     _, northwind_headers = northwind
     _, bolt_headers = bolt
