@@ -66,7 +66,8 @@ def apply_product_activity(session, doc: ProductActivityDoc, ctx: FactContext) -
     period = (f" {doc.period_start}..{doc.period_end}"
               if doc.period_start and doc.period_end else "")
     session.add(Interaction(
-        partner_id=ctx.sender.id, kind=kind, occurred_at=ctx.received_at,
+        partner_id=ctx.sender.id, kind=kind,
+        occurred_at=ctx.when(doc.period_end or doc.report_date),
         reference=f"{len(doc.sales)} sales, {len(doc.inventory)} stock lines{period}"[:120],
         amount=amount or None, currency=currency, message_id=ctx.message_id, test=ctx.test,
     ))
@@ -99,7 +100,7 @@ def apply_planning_schedule(session, doc: PlanningScheduleDoc, ctx: FactContext)
             ))
     session.flush()
     session.add(Interaction(
-        partner_id=ctx.sender.id, kind="forecast", occurred_at=ctx.received_at,
+        partner_id=ctx.sender.id, kind="forecast", occurred_at=ctx.when(doc.issued),
         reference=f"schedule {doc.schedule_number}: {total} buckets"[:120],
         message_id=ctx.message_id, test=ctx.test,
     ))

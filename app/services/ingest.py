@@ -71,6 +71,7 @@ class Outcome:
 
 def ingest_upload(sessions: sessionmaker[Session], upload: Upload, settings: Settings) -> Outcome:
     """Store, then process, one upload; returns the file to describe to the caller."""
+    conflict: IdempotencyKeyReused | None = None
     with session_scope(sessions) as session:
         if upload.idempotency_key:
             earlier = ic_store.get_by_idempotency_key(
@@ -87,8 +88,6 @@ def ingest_upload(sessions: sessionmaker[Session], upload: Upload, settings: Set
                 conflict = IdempotencyKeyReused(
                     stored.error, extra={"upload_id": stored.id, "original_upload_id":
                                          earlier.id})
-            else:
-                conflict = None
         if conflict is None:
             stored = receive_file(session, upload)
         file_id = stored.id

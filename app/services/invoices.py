@@ -43,7 +43,7 @@ def apply_invoice(session, doc: InvoiceDoc, ctx: FactContext) -> Invoice:
     session.flush()
     session.add(Interaction(  # on the customer's timeline: the buyer invoiced
         partner_id=buyer.id if buyer else ctx.sender.id, kind="invoice",
-        occurred_at=ctx.received_at,
+        occurred_at=ctx.when(doc.invoice_date),
         reference=f"invoice {doc.invoice_number}" + (f" for PO {doc.po_number}"
                                                      if doc.po_number else ""),
         amount=doc.total, currency=doc.currency, message_id=ctx.message_id, test=ctx.test,

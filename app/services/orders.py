@@ -53,7 +53,7 @@ def apply_order(session, doc: OrderDoc, ctx: FactContext) -> Order:
     _link_waiting_documents(session, order, buyer)
     suffix = f" ({doc.purpose})" if doc.purpose != "original" else ""
     session.add(Interaction(
-        partner_id=ctx.sender.id, kind="order", occurred_at=ctx.received_at,
+        partner_id=ctx.sender.id, kind="order", occurred_at=ctx.when(doc.order_date),
         reference=f"PO {doc.po_number}{suffix}", amount=doc.total, currency=doc.currency,
         message_id=ctx.message_id, test=ctx.test,
     ))
@@ -164,7 +164,8 @@ def apply_order_response(session, doc: OrderResponseDoc, ctx: FactContext) -> li
     value = sum((p.quantity * p.unit_price for p in promises
                  if p.quantity is not None and p.unit_price is not None), Decimal(0))
     session.add(Interaction(  # on the customer's timeline: the buyer the promise is for
-        partner_id=buyer_id or ctx.sender.id, kind="promise", occurred_at=ctx.received_at,
+        partner_id=buyer_id or ctx.sender.id, kind="promise",
+        occurred_at=ctx.when(doc.response_date),
         reference=f"PO {doc.po_number} {doc.status}", amount=value or None,
         currency=doc.currency, message_id=ctx.message_id, test=ctx.test,
     ))

@@ -5,7 +5,7 @@ marked `needs_review` so ops can check them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from app.store import partner as partner_store
 from app.store import product as product_store
@@ -119,6 +119,13 @@ class FactContext:
     receiver: Partner | None
     test: bool
     received_at: datetime
+
+    def when(self, document_date: date | None) -> datetime:
+        """When a document happened, for a timeline: its own date (at the time of day it was
+        received) when it has one, else when it was received."""
+        if document_date is None:
+            return self.received_at
+        return datetime.combine(document_date, self.received_at.timetz())
 
 
 def counterparty(session, party: PartyRef | None, ctx: FactContext, *,

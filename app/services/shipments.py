@@ -65,6 +65,6 @@ def _interaction(session, doc: ShipNoticeDoc, ctx: FactContext, buyer: Partner |
                                                             else "")
     session.add(Interaction(
         partner_id=buyer.id if buyer else ctx.sender.id, kind="shipment",
-        occurred_at=ctx.received_at,
+        occurred_at=ctx.when(doc.shipped_on),
         reference=reference[:120], message_id=ctx.message_id, test=ctx.test,
     ))
