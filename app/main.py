@@ -11,7 +11,15 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api import demand, health, interchanges, orders, promises, replenishment
+from app.api import (
+    customers,
+    demand,
+    health,
+    interchanges,
+    orders,
+    promises,
+    replenishment,
+)
 from app.errors import PROBLEM_JSON, HubError
 from app.settings import Settings, get_settings
 from app.store.db import make_engine, make_session_factory
@@ -53,6 +61,7 @@ def create_app(settings: Settings | None = None, *,
     app.include_router(promises.router)
     app.include_router(demand.router)
     app.include_router(replenishment.router)
+    app.include_router(customers.router)
     return app
 
 

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     inbox_interval_seconds: int = Field(default=30, ge=1)
     inbox_settle_seconds: float = Field(default=5.0, ge=0)
     job_lock_ttl_seconds: int = Field(default=3600, ge=1)
+    customer_scores_interval_hours: int = Field(default=24, ge=1)
+    followup_days: int = Field(default=90, ge=1)
     log_json: bool = False
     echo_sql: bool = False
 

@@ -13,18 +13,36 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.jobs.runner import JobFunction, run_job
+from app.services import customers
+from app.services.clock import today
 from app.services.inbox import scan_inbox
 from app.settings import Settings
+from app.store.db import session_scope
 
 
 def inbox_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
     return scan_inbox(sessions, settings, settings.inbox_settle_seconds).as_dict()
 
 
+def customer_scores_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
+    with session_scope(sessions) as session:
+        return customers.compute_scores(session, settings, today())
+
+
+def follow_up_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
+    """Customers with no contact (document or case) for `followup_days` days."""
+    with session_scope(sessions) as session:
+        due = customers.follow_ups(session, today(), settings.followup_days)
+    return {"days": settings.followup_days, "due": due}
+
+
 def jobs(settings: Settings) -> dict[str, tuple[JobFunction, IntervalTrigger]]:
     """Job id -> (function, trigger)."""
     return {
         "inbox": (inbox_job, IntervalTrigger(seconds=settings.inbox_interval_seconds)),
+        "customer-scores": (customer_scores_job,
+                            IntervalTrigger(hours=settings.customer_scores_interval_hours)),
+        "follow-up": (follow_up_job, IntervalTrigger(hours=24)),
     }
 
 

@@ -420,6 +420,8 @@ class SalesFact(_Created, _FromMessage, Base):
         Index("ix_sales_facts_series", "product_id", "location_id", "period_start"),
         Index("ix_sales_facts_reporter_period", "reporter_id", "period_start"),
         Index("ix_sales_facts_feed", "tx_id", "id"),
+        # Facts of one location overlapping a window (replenishment signals): see 0005.
+        Index("ix_sales_facts_location_period_end", "location_id", "period_end"),
         # SQLite would otherwise reuse the highest id after it is deleted (a re-sent report
         # replaces its fact), and a poller holding that id as its cursor would miss the new one.
         {"sqlite_autoincrement": True},
@@ -575,6 +577,62 @@ class Interaction(_Created, Base):
     message_id: Mapped[int | None] = _fk("messages.id", nullable=True, ondelete="CASCADE")
     note: Mapped[str | None] = mapped_column(Text)
     test: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+
+
+class Case(_Created, Base):
+    """An entry of the service log: a complaint, question, return, visit or call."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_partner_created", "partner_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    partner_id: Mapped[int] = _fk("partners.id", ondelete="CASCADE")
+    subject: Mapped[str] = mapped_column(String(200), nullable=False)
+    category: Mapped[str] = mapped_column(String(12), nullable=False)
+    owner: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10), nullable=False)  # open | resolved
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CustomerScore(Base):
+    """A customer's value, RFM segment, tier and churn flags as computed on one day, with the
+    inputs that produced them."""
+
+    __tablename__ = "customer_scores"
+    __table_args__ = (Index("ix_customer_scores_partner_computed", "partner_id",
+                            "computed_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    partner_id: Mapped[int] = _fk("partners.id", ondelete="CASCADE")
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    window_start: Mapped[date] = mapped_column(Date, nullable=False)
+    window_end: Mapped[date] = mapped_column(Date, nullable=False)
+    revenue: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    share: Mapped[Decimal] = mapped_column(Rate, nullable=False)
+    cumulative_share: Mapped[Decimal] = mapped_column(Rate, nullable=False)
+    abc_class: Mapped[str] = mapped_column(String(1), nullable=False)
+    segment: Mapped[str | None] = mapped_column(String(24))
+    tier: Mapped[str] = mapped_column(String(16), nullable=False)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    declining: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    lost: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    p_alive: Mapped[Decimal | None] = mapped_column(Rate)
+    inputs: Mapped[dict] = mapped_column(JSON, nullable=False)
+
+
+class TierChange(Base):
+    """A customer moved from one tier to another, when and why."""
+
+    __tablename__ = "tier_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    partner_id: Mapped[int] = _fk("partners.id", ondelete="CASCADE")
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    from_tier: Mapped[str | None] = mapped_column(String(16))
+    to_tier: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
 
 
 class ExchangeRate(_Created, Base):

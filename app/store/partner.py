@@ -88,3 +88,8 @@ def add_location(session: Session, *, partner_id: int, code: str, gln: str | Non
     session.add(location)
     session.flush()
     return location
+
+
+def list_locations(session: Session, partner_id: int) -> list[Location]:
+    return list(session.scalars(select(Location).where(Location.partner_id == partner_id)
+                                .order_by(Location.code)))

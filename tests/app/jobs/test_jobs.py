@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from app.jobs.runner import run_job
-from app.jobs.scheduler import build_scheduler, inbox_job
+from app.jobs.scheduler import (
+    build_scheduler,
+    customer_scores_job,
+    follow_up_job,
+    inbox_job,
+)
 from app.services.partners import register_partner
 from app.settings import Settings
 from app.store import job as job_store
 from app.store.db import make_engine, make_session_factory, session_scope
-from app.store.models import JobRun, Order, StoredFile
+from app.store.models import CustomerScore, JobRun, Order, StoredFile
 
 SAMPLE = Path(__file__).parents[2] / "samples" / "golden" / "x12" / "850-northwind-original.edi"
 
@@ -113,5 +119,21 @@ def test_a_failing_job_is_recorded_with_its_error(hub):
 def test_scheduler_registers_each_job_once_with_its_id(hub):
     engine, sessions, settings = hub
     scheduler = build_scheduler(engine, sessions, settings)
-    [job] = scheduler.get_jobs()
-    assert (job.id, job.max_instances, job.coalesce) == ("inbox", 1, True)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert sorted(jobs) == ["customer-scores", "follow-up", "inbox"]
+    assert all((j.max_instances, j.coalesce) == (1, True) for j in jobs.values())
+
+
+def test_customer_jobs_score_and_list_follow_ups(hub):
+    engine, sessions, settings = hub
+    drop(settings, "northwind", "po.edi", SAMPLE.read_bytes())
+    inbox_job(sessions, settings)
+    assert run_job(engine, sessions, settings, "customer-scores",
+                   customer_scores_job) == "ok"
+    with session_scope(sessions) as session:
+        [score] = session.scalars(select(CustomerScore)).all()
+        assert score.tier in ("bronze", "prospect")
+    # the 850 is dated 2026-11-20; far enough after it, Northwind is due a follow-up
+    with time_machine.travel(datetime(2027, 6, 1, tzinfo=UTC), tick=False):
+        due = follow_up_job(sessions, settings)["due"]
+    assert [d["customer_id"] for d in due] == [score.partner_id]
