@@ -2,7 +2,7 @@
 
 Definitions (also in the OpenAPI descriptions):
 - A sales fact counts in the period (day, ISO week from Monday, calendar month) that contains
-  its own period start; a weekly 852 is one fact.
+  its own period start; a weekly 852 is one fact. The window is widened to whole periods.
 - `units_sold` / `units_returned`: sales facts of that measure; `units_received`: facts of
   measure `received`, else the `received` figures of the period's inventory snapshots.
 - `on_hand_end`: on hand of the latest snapshot on or before the period end;
@@ -96,6 +96,10 @@ def sell_through(session: Session, caller: Caller, *, product_id: int | None,
                                location={"parameter": "granularity"})
     if start > end:
         raise InvalidParameter("'from' is after 'to'", location={"parameter": "from"})
+    # whole periods only: a window that starts mid-week (or mid-month) would show a first
+    # period with stock figures but without the sales reported for its first days
+    start = bucket_of(start, granularity)[0]
+    end = bucket_of(end, granularity)[1]
     scope = demand_scope(caller)
     position = decode_cursor(cursor).get("after")
     after = tuple(position) if isinstance(position, list) and len(position) == 2 else None

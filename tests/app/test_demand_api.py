@@ -132,3 +132,11 @@ def test_bad_parameters_are_422_problems(client, auth):
 def test_inventory_is_the_latest_snapshot(client, auth):
     [item] = client.get("/v1/inventory", headers=auth["acme"]).json()["items"]
     assert (item["as_of"], D(item["on_hand"])) == ("2026-11-29", D(45))
+
+
+def test_a_window_starting_mid_week_covers_whole_weeks(client, auth):
+    # 11-11 is a Wednesday: the week of 11-09 is shown whole, with its 14 units sold
+    rows = client.get("/v1/sell-through?from=2026-11-11&to=2026-11-18&granularity=week",
+                      headers=auth["northwind"]).json()["items"]
+    assert [(r["period_start"], D(r["units_sold"])) for r in rows] == [
+        ("2026-11-09", D(14)), ("2026-11-16", D(8))]
