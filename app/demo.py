@@ -37,6 +37,7 @@ from rich.console import Console
 from sqlalchemy.engine import make_url
 
 from app.services import clock
+from app.services.customers import compute_scores, put_exchange_rates
 from app.services.ingest import Upload, ingest_upload
 from app.services.partners import register_partner
 from app.settings import Settings
@@ -58,7 +59,9 @@ from edi.documents import (
 from edi.documents import Order as OrderDoc
 from edi.edifact.writer import write_orders, write_ordrsp
 from edi.x12.writer import SegmentSpec, X12Writer, write_830, write_850, write_855
+from schemas.customer import ExchangeRateIn
 
+DEMO_RATES = {"USD": Decimal("0.92"), "GBP": Decimal("1.17"), "CAD": Decimal("0.68")}
 DEMO_DIR = Path("demo-files")
 KEYS_FILE = Path("demo-keys.json")
 ACME = PartyId("ACMEFOODS", "ZZ", "Acme Foods")
@@ -206,6 +209,15 @@ def build_demo(database_url: str, *, console: Console, today: date | None = None
     with session_scope(sessions) as session:
         demo_store.backdate(session, dated)
         statuses = Counter(demo_store.files_by_status(session))
+    with session_scope(sessions) as session:  # as ops would: rates into the base currency
+        put_exchange_rates(session, settings, [ExchangeRateIn(
+            currency=currency, rate=rate, valid_from=today - timedelta(days=400))
+            for currency, rate in DEMO_RATES.items() if currency != settings.base_currency])
+    # score the customers as the story unfolds, so tier promotions show over time
+    for days_ago in (120, 60, 0):
+        as_of = today - timedelta(days=days_ago)
+        with session_scope(sessions) as session:
+            compute_scores(session, settings, as_of, computed_at=_at(as_of, 23))
     # one fresh order, not loaded, for the upload example
     northwind = DISTRIBUTORS["northwind"]
     fresh = _Order("northwind", "PO-NW-NEW-1", today, today + timedelta(days=8), lines=[

@@ -95,8 +95,9 @@ def put_exchange_rates(session: Session, settings: Settings,
 
 
 def compute_scores(session: Session, settings: Settings, today: date,
-                   basis: str = "orders") -> dict:
-    """Score every customer, store the scores and any tier change; returns a summary."""
+                   basis: str = "orders", computed_at: datetime | None = None) -> dict:
+    """Score every customer as of `today`, store the scores and any tier change; returns a
+    summary. `computed_at` stamps the scores (default: now; the demo replays its history)."""
     ids = customer_store.list_customer_ids(session, viewer_role=None, viewer_id=None, q=None)
     start = today - timedelta(days=WINDOW_DAYS - 1)
     history_start = today - timedelta(days=3 * WINDOW_DAYS)
@@ -123,7 +124,7 @@ def compute_scores(session: Session, settings: Settings, today: date,
     rfm = customer_scores.rfm_scores(rfm_rows)
     fit, alive = _bgnbd(orders_by, ids, today)
     previous = customer_store.latest_scores(session, ids)
-    now = utcnow()
+    now = computed_at or utcnow()
     stored = []
     for pid in ids:
         dates = sorted({d for d, _ in orders_by[pid]})

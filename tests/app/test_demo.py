@@ -217,3 +217,25 @@ def test_bolt_orders_more_in_its_last_60_days_than_in_its_first(built):
     early = value(start, start + timedelta(days=60))
     late = value(TODAY - timedelta(days=60), TODAY)
     assert late > 2 * early
+
+
+def test_the_customer_views_tell_the_story(built):
+    from app.main import create_app
+    from app.settings import Settings
+
+    auth = {"Authorization": f"Bearer {built.keys['ops']}"}
+    with time_machine.travel(datetime(2026, 11, 23, 12, 0, tzinfo=UTC), tick=False), \
+            TestClient(create_app(Settings(database_url=built.url))) as client:
+        customers = {c["name"]: c for c in
+                     client.get("/v1/customers", headers=auth).json()["items"]}
+        risk = client.get("/v1/customers/churn-risk?flagged=true", headers=auth).json()
+        bolt = client.get(f"/v1/customers/{customers['Bolt Retail']['id']}",
+                          headers=auth).json()
+        segments = client.get("/v1/customers/segments", headers=auth).json()
+    cobalt = customers["Cobalt Grocers"]
+    assert "overdue" in cobalt["churn_flags"]
+    assert risk[0]["customer_id"] == cobalt["id"]
+    tiers = [t["to_tier"] for t in bolt["tier_history"]]
+    order = ["prospect", "bronze", "silver", "gold", "key"]
+    assert len(tiers) >= 2 and order.index(tiers[-1]) > order.index(tiers[0])  # promoted
+    assert sum(s["count"] for s in segments) == len(customers)
