@@ -321,12 +321,23 @@ def demo(
 
 
 def _curl_examples(base: str, keys: dict[str, str]) -> list[str]:
-    ops, dist = keys["ops"], keys["distributor"]
+    ops, dist, manu = keys["ops"], keys["distributor"], keys["manufacturer"]
+
+    def get(key: str, path: str) -> str:
+        return f"curl -s -H 'Authorization: Bearer {key}' '{base}{path}'"
+
     return [
         f"curl -s {base}/healthz",
-        f"curl -s -H 'Authorization: Bearer {ops}' {base}/v1/interchanges/1",
-        f"curl -s -H 'Authorization: Bearer {ops}' {base}/v1/orders/1",
-        f"curl -s -H 'Authorization: Bearer {ops}' {base}/v1/interchanges/1/ack",
+        get(ops, "/v1/interchanges/1"),
+        get(ops, "/v1/interchanges/1/ack"),
+        get(ops, "/v1/orders/1"),
+        get(ops, "/v1/promises?status=late&status=at_risk"),
+        get(ops, "/v1/promises/summary"),
+        get(manu, "/v1/sell-through?granularity=week"),
+        get(manu, "/v1/replenishment/signals?urgency=critical"),
+        get(manu, "/v1/replenishment/signals.edi?format=x12-850"),
+        get(ops, "/v1/customers"),
+        get(ops, "/v1/customers/churn-risk?flagged=true"),
         f"curl -s -X POST -H 'Authorization: Bearer {dist}' "
         f"-H 'Content-Type: application/edi-x12' --data-binary @demo-files/northwind-850-new.edi "
         f"{base}/v1/interchanges",

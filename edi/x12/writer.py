@@ -204,6 +204,16 @@ def _party(code: str, party: PartyId) -> list[str]:
 _PURPOSE_850 = {"original": "00", "cancel": "01", "replace": "05"}
 
 
+def _gtin(gtin: str) -> tuple[str, str]:
+    """A GTIN under the product id qualifier its length calls for: a GTIN-14 with two leading
+    zeros is a UPC-A (UP, 12 digits), with one an EAN-13 (EN), else a GTIN-14 (UK)."""
+    if len(gtin) == 14 and gtin.startswith("00"):
+        return "UP", gtin[2:]
+    if len(gtin) == 14 and gtin.startswith("0"):
+        return "EN", gtin[1:]
+    return {12: "UP", 13: "EN"}.get(len(gtin), "UK"), gtin
+
+
 def _ids(pairs: Sequence[tuple[str, str]]) -> list[str]:
     out: list[str] = []
     for qualifier, value in pairs:
@@ -228,7 +238,7 @@ def write_850(order: Order, env: EnvelopeSpec) -> str:
     for line in order.lines:
         price = _num(line.unit_price) if line.unit_price is not None else ""
         body.append(["PO1", line.line_number, _num(line.quantity), line.unit, price, "",
-                     *_ids([("UP", line.gtin), ("BP", line.buyer_part),
+                     *_ids([_gtin(line.gtin), ("BP", line.buyer_part),
                             ("VP", line.vendor_part)])])
         if line.description:
             body.append(["PID", "F", "", "", "", line.description])
@@ -268,7 +278,7 @@ def write_855(resp: OrderResponse, env: EnvelopeSpec) -> str:
             raise ValueError(f"line {line.line_number} status {line.status!r} is unknown")
         price = _num(line.unit_price) if line.unit_price is not None else ""
         body.append(["PO1", line.line_number, _num(line.ordered_quantity), line.unit, price,
-                     "", *_ids([("UP", line.gtin), ("VP", line.vendor_part)])])
+                     "", *_ids([_gtin(line.gtin), ("VP", line.vendor_part)])])
         ack: list[str] = ["ACK", status, _num(line.promised_quantity), line.unit]
         if line.promised_date is not None:
             ack += ["067", _d8(line.promised_date)]
@@ -301,7 +311,7 @@ def write_830(schedule: PlanningSchedule, env: EnvelopeSpec) -> str:
     ]
     total = Decimal(0)
     for line in schedule.lines:
-        body.append(["LIN", "", *_ids([("UP", line.gtin), ("BP", line.buyer_part)])])
+        body.append(["LIN", "", *_ids([_gtin(line.gtin), ("BP", line.buyer_part)])])
         body.append(["UIT", line.quantity_unit])
         if line.location is not None:
             body.append(_party("ST", line.location))

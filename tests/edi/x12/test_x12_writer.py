@@ -56,7 +56,7 @@ def test_850_exact_text():
         "N1*BY*Hub Inc*92*HUB",
         "N1*SE*Supplier Ltd*UL*4012345000009",
         "N1*ST*Store 16*UL*4012345000016",
-        "PO1*1*12*EA*2.5**UP*04012345000023",
+        "PO1*1*12*EA*2.5**EN*4012345000023",
         "PID*F****Widget",
         "DTM*002*20240520",
         "PO1*2*3.5*KG***VP*V-9",
@@ -104,7 +104,7 @@ def test_855_statuses_and_promised_dates():
         "N1*SE*Supplier Ltd*UL*4012345000009",
         "PO1*1*12*EA",
         "ACK*IA*12*EA*067*20240520",
-        "PO1*2*4*EA***UP*04012345000023",
+        "PO1*2*4*EA***EN*4012345000023",
         "ACK*IB*0*EA",
         "CTT*2",
     ]
@@ -142,7 +142,7 @@ def test_830_buckets():
         "BFR*00*FC-7**DL*A*20240506*20240630*20240506",
         "N1*BY*Hub Inc*92*HUB",
         "N1*SU*Supplier Ltd*UL*4012345000009",
-        "LIN**UP*04012345000023",
+        "LIN**EN*4012345000023",
         "UIT*EA",
         "N1*ST**UL*4012345000016",
         "FST*10*C*D*20240506",
@@ -195,3 +195,11 @@ def test_writer_counts_several_transaction_sets():
     assert result.all_issues() == []
     assert [(m.control_number, len(m.segments)) for m in result.messages] == [
         ("0007", 3), ("0008", 4)]
+
+
+def test_gtins_go_out_under_the_qualifier_their_length_calls_for() -> None:
+    from edi.x12.writer import _gtin
+
+    assert _gtin("00012345678905") == ("UP", "012345678905")  # UPC-A
+    assert _gtin("04006381333931") == ("EN", "4006381333931")  # EAN-13
+    assert _gtin("10614141000033") == ("UK", "10614141000033")  # GTIN-14
