@@ -28,8 +28,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("sales_facts", schema=None) as batch_op:
-        batch_op.create_index("ix_sales_facts_location_period_end",
-                              ["location_id", "period_end"], unique=False)
+        batch_op.create_index(
+            "ix_sales_facts_location_period_end", ["location_id", "period_end"], unique=False
+        )
 
 
 def downgrade() -> None:
