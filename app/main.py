@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
+import time
+import uuid
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -11,11 +14,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import logs, metrics
 from app.api import (
     customers,
     demand,
     health,
     interchanges,
+    jobs,
     orders,
     promises,
     replenishment,
@@ -25,6 +30,8 @@ from app.settings import Settings, get_settings
 from app.store.db import make_engine, make_session_factory
 
 log = logging.getLogger("edihub")
+access = logging.getLogger("edihub.access")
+_SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def create_app(settings: Settings | None = None, *,
@@ -54,6 +61,8 @@ def create_app(settings: Settings | None = None, *,
         lifespan=lifespan,
     )
     app.state.settings = settings
+    logs.configure(settings.log_json)
+    _install_request_context(app)
     _install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(interchanges.router)
@@ -62,7 +71,36 @@ def create_app(settings: Settings | None = None, *,
     app.include_router(demand.router)
     app.include_router(replenishment.router)
     app.include_router(customers.router)
+    app.include_router(jobs.router)
     return app
+
+
+def _install_request_context(app: FastAPI) -> None:
+    """A request id on every response (`X-Request-ID`, taken from the caller when it sends
+    a sane one) and every log line, an access log line and the latency histogram."""
+
+    @app.middleware("http")
+    async def request_context(request: Request, call_next):
+        incoming = request.headers.get("x-request-id", "")
+        request_id = incoming if _SANE_ID.fullmatch(incoming) else uuid.uuid4().hex
+        token = logs.REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            response.headers["X-Request-ID"] = request_id
+            return response
+        finally:
+            elapsed = time.perf_counter() - started
+            route = request.scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            metrics.HTTP_SECONDS.labels(request.method, path, str(status)).observe(elapsed)
+            access.info("%s %s %s %.1fms", request.method, request.url.path, status,
+                        elapsed * 1000, extra={"method": request.method,
+                                               "path": request.url.path, "status": status,
+                                               "duration_ms": round(elapsed * 1000, 1)})
+            logs.REQUEST_ID.reset(token)
 
 
 def _problem(status: int, body: dict, headers: dict | None = None) -> JSONResponse:

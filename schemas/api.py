@@ -399,3 +399,14 @@ class QuoteRead(BaseModel):
                     "date if it can be met)")
     partial: PartialOffer | None = Field(
         description="When the full quantity cannot be promised by the requested date: what can")
+
+
+class JobRunRead(_Read):
+    id: int
+    job_id: str
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str = Field(description="running | ok | failed")
+    error: str | None
+    detail: dict[str, Any] | None
+    host: str | None

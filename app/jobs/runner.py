@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import metrics
 from app.settings import Settings
 from app.store import job as job_store
 from app.store.db import session_scope
@@ -26,6 +27,13 @@ JobFunction = Callable[[sessionmaker[Session], Settings], dict]
 def run_job(engine: Engine, sessions: sessionmaker[Session], settings: Settings, job_id: str,
             job: JobFunction) -> str:
     """'ok' | 'failed' | 'skipped' (another scheduler holds the job)."""
+    outcome = _run(engine, sessions, settings, job_id, job)
+    metrics.JOB_RUNS.labels(job_id, outcome).inc()
+    return outcome
+
+
+def _run(engine: Engine, sessions: sessionmaker[Session], settings: Settings, job_id: str,
+         job: JobFunction) -> str:
     owner = f"{socket.gethostname()}:{id(job)}"
     ttl = timedelta(seconds=settings.job_lock_ttl_seconds)
     with job_store.job_lock(engine, job_id, owner, ttl) as held:

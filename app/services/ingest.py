@@ -12,6 +12,7 @@ transaction boundary, like a request or a job):
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import DataError, IntegrityError
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import edi
 from adapters import MappingError, adapter_for
+from app import metrics
 from app.errors import Conflict, IdempotencyKeyReused, NotFound
 from app.services import acknowledgement, parties
 from app.services.demand import apply_planning_schedule, apply_product_activity
@@ -93,10 +95,23 @@ def ingest_upload(sessions: sessionmaker[Session], upload: Upload, settings: Set
         file_id = stored.id
     if conflict is not None:
         raise conflict
+    started = time.perf_counter()
     with session_scope(sessions) as session:
         duplicate = process_file(session, file_id, settings,
                                  uploader_is_ops=upload.uploader_is_ops)
+    with session_scope(sessions) as session:
+        _count(session, file_id, upload.source, time.perf_counter() - started)
     return Outcome(file_id, duplicate=duplicate, created=True)
+
+
+def _count(session: Session, file_id: int, source: str, seconds: float) -> None:
+    file = ic_store.get_file(session, file_id)
+    standard = file.standard or "unknown"
+    metrics.UPLOADS.labels(source, standard, file.status).inc()
+    metrics.INGEST_SECONDS.labels(standard).observe(seconds)
+    for interchange in ic_store.list_interchanges_of_file(session, file_id):
+        for message in ic_store.list_messages(session, interchange.id):
+            metrics.MESSAGES.labels(standard, message.type, message.status).inc()
 
 
 def reprocess_file(sessions: sessionmaker[Session], file_id: int,
@@ -336,6 +351,8 @@ def _apply_all(session: Session, documents: list, ctx: FactContext,
         with session.begin_nested():
             for document in documents:
                 APPLY[type(document)](session, document, ctx)
+        for document in documents:
+            metrics.ROWS_WRITTEN.labels(document.kind).inc(_fact_rows(document))
     except (DataError, IntegrityError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         return Issue(
@@ -367,6 +384,15 @@ def _control_number_ledger(session: Session, row: Interchange) -> list[Issue]:
         return []
     return [Issue("control-number-sequence", Severity.WARNING, Scope.INTERCHANGE, location,
                   text)]
+
+
+def _fact_rows(document) -> int:
+    """How many fact rows a document writes (lines, facts, buckets), for the metrics."""
+    if isinstance(document, ProductActivityDoc):
+        return len(document.sales) + len(document.inventory)
+    if isinstance(document, PlanningScheduleDoc):
+        return sum(len(line.buckets) for line in document.lines)
+    return max(len(getattr(document, "lines", ())), 1)
 
 
 def _record_issues(session: Session, file_id: int, interchange_id: int | None,

@@ -1,0 +1,71 @@
+"""Operations: readiness, metrics, request ids, and the record of job runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+
+SAMPLE = Path(__file__).parents[1] / "samples" / "golden" / "x12" / "850-northwind-original.edi"
+
+
+def test_readyz_when_migrated(client):
+    assert client.get("/readyz").json() == {"status": "ok"}
+
+
+def test_readyz_is_503_when_the_schema_is_not_migrated(tmp_path):
+    with TestClient(create_app(Settings(database_url=f"sqlite:///{tmp_path}/empty.db"))) as c:
+        response = c.get("/readyz")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert "run edihub migrate" in response.json()["status"]
+
+
+def test_every_response_carries_a_request_id(client):
+    fresh = client.get("/healthz")
+    assert len(fresh.headers["x-request-id"]) == 32
+    echoed = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert echoed.headers["x-request-id"] == "abc-123"
+    odd = client.get("/healthz", headers={"X-Request-ID": "no spaces\\allowed"})
+    assert odd.headers["x-request-id"] != "no spaces\\allowed"
+
+
+def test_metrics_count_uploads_messages_and_requests(client, make_partner):
+    _, key = make_partner("Northwind", "distributor", ["ZZ:NORTHWIND"])
+    client.post("/v1/interchanges", content=SAMPLE.read_bytes(),
+                headers={"Authorization": f"Bearer {key}"})
+    text = client.get("/metrics").text
+    assert 'edihub_uploads_total{source="upload",standard="x12",status="processed"}' in text
+    assert 'edihub_messages_total{standard="x12",status="accepted",type="850"}' in text
+    assert 'edihub_rows_written_total{kind="order"}' in text
+    assert "edihub_ingest_seconds_bucket" in text
+    assert 'edihub_http_request_seconds_count{method="POST",route="/v1/interchanges"' in text
+
+
+def test_keys_never_reach_the_logs(client, make_partner, caplog):
+    _, key = make_partner("Northwind", "distributor", ["ZZ:NORTHWIND"])
+    with caplog.at_level("INFO", logger="edihub"):
+        client.get("/v1/orders", headers={"Authorization": f"Bearer {key}"})
+        client.get("/v1/orders", headers={"Authorization": "Bearer edh_bad_key"})
+    assert caplog.records  # the access log ran
+    assert all(key not in r.getMessage() and "edh_bad_key" not in r.getMessage()
+               for r in caplog.records)
+
+
+def test_job_runs_are_listed_to_ops_only(client, make_partner, session):
+    from datetime import UTC, datetime
+
+    from app.store.models import JobRun
+
+    session.add(JobRun(job_id="inbox", started_at=datetime(2026, 11, 20, tzinfo=UTC),
+                       finished_at=datetime(2026, 11, 20, 0, 1, tzinfo=UTC), outcome="ok",
+                       detail={"ingested": []}))
+    session.commit()
+    _, ops = make_partner("Ops", "ops", [])
+    _, dist = make_partner("Northwind", "distributor", ["ZZ:NORTHWIND"])
+    [run] = client.get("/v1/jobs", headers={"Authorization": f"Bearer {ops}"}).json()["items"]
+    assert (run["job_id"], run["outcome"]) == ("inbox", "ok")
+    assert client.get("/v1/jobs", headers={"Authorization": f"Bearer {dist}"}).status_code == 403
