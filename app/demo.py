@@ -14,6 +14,9 @@ from it. The story, all dates relative to `today`:
   a forecast (830).
 - One Bolt order comes as EDIFACT ORDERS (answered with an ORDRSP) and one Northwind order as
   a cXML OrderRequest, so all three syntaxes are in the store.
+- Eleven smaller buyers (`BUYERS`) only send X12 850s, in patterns chosen so that the RFM
+  segments as of `today` each have a member (champions, loyal, new, promising, at_risk,
+  hibernating, needs_attention).
 
 Every file is generated with the hub's own writers into `demo-files/` and ingested through
 `ingest_upload` as an upload by the partner that sends it, in date order. The hub stamps
@@ -93,6 +96,51 @@ DISTRIBUTORS = {
          ("BR-S03", "Bolt Store Harbour"))),
     "cobalt": Customer(PartyId("COBALT", "ZZ", "Cobalt Grocers"), "0614141000043", "00401"),
 }
+
+
+def _gln(serial: int) -> str:
+    """A GLN in Acme's demo prefix, with its check digit."""
+    body = f"0614141{serial:05d}"
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str(-total % 10)
+
+
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    """A smaller buyer that only sends X12 850s: an order every `cadence` days (+-1) from
+    `first` to `last` days before today, each line `cases` cases (+-2) of 12. Acme's answers
+    are left out to keep the demo fast, and the orders state no delivery date, so their lines
+    wait as `requested` instead of crowding the late lines of the promise views. The patterns
+    are chosen so that, scored against every active customer (the story's three included),
+    each RFM segment has a member as of today: the comments in `BUYERS` name the segment."""
+
+    customer: Customer
+    prefix: str  # of its PO numbers
+    first: int
+    last: int
+    cadence: int
+    cases: int
+
+
+def _buyer(zz: str, name: str, serial: int, prefix: str, first: int, last: int, cadence: int,
+           cases: int) -> Buyer:
+    return Buyer(Customer(PartyId(zz, "ZZ", name), _gln(serial), "00401"), prefix, first, last,
+                 cadence, cases)
+
+
+BUYERS = {  # slug -> pattern; the segment each lands in as of today
+    "harbor": _buyer("HARBORFS", "Harbor Foodservice", 101, "HF", 360, 1, 10, 16),  # champions
+    "maple": _buyer("MAPLEMKT", "Maple Street Market", 102, "MM", 300, 9, 10, 4),  # loyal
+    "pioneer": _buyer("PIONEERCO", "Pioneer Co-op", 103, "PC", 20, 5, 7, 6),  # new
+    "summit": _buyer("SUMMITDIST", "Summit Distribution", 104, "SD", 70, 2, 31, 8),  # promising
+    "granite": _buyer("GRANITE", "Granite Wholesale", 105, "GW", 330, 60, 12, 6),  # at_risk
+    "willow": _buyer("WILLOWFOODS", "Willow Foods", 106, "WF", 240, 190, 25, 5),  # hibernating
+    "cedar": _buyer("CEDARGROC", "Cedar Grocery", 107, "CD", 200, 25, 30, 5),  # hibernating
+    "lakeside": _buyer("LAKESIDE", "Lakeside Supply", 108, "LP", 180, 14, 14, 5),  # needs_attention
+    "redwood": _buyer("REDWOODRTL", "Redwood Retail", 109, "RR", 300, 150, 30, 6),  # hibernating
+    "prairie": _buyer("PRAIRIE", "Prairie Pantry", 110, "PP", 365, 6, 12, 7),  # loyal
+    "orchard": _buyer("ORCHARDMKT", "Orchard Market", 111, "OM", 350, 45, 60, 6),  # hibernating
+}
 CATALOGUE = [  # GTIN, vendor part, description, unit price (each)
     ("00012345678905", "ACM-100", "Rolled Oats 500 g", Decimal("2.45")),
     ("04006381333931", "ACM-220", "Oat Bran 250 g", Decimal("2.15")),
@@ -153,7 +201,7 @@ class _Order:
     slug: str
     po: str
     issued: date
-    requested: date
+    requested: date | None  # None: the buyer states no delivery date
     syntax: str = "x12"
     lines: list[_Line] = field(default_factory=list)
 
@@ -180,7 +228,8 @@ def build_demo(database_url: str, *, console: Console, today: date | None = None
                                 identifiers=[f"ZZ:{ACME.id}", f"GLN:{ACME_GLN}"])
         keys["ops"], keys["manufacturer"] = ops.api_key, acme.api_key
         ids["acme"] = acme.partner.id
-        for slug, customer in DISTRIBUTORS.items():
+        customers = {**DISTRIBUTORS, **{slug: b.customer for slug, b in BUYERS.items()}}
+        for slug, customer in customers.items():
             reg = register_partner(session, name=customer.envelope.name, role="distributor",
                                    identifiers=[f"ZZ:{customer.envelope.id}",
                                                 f"GLN:{customer.gln}"])
@@ -284,6 +333,24 @@ class _Story:
         for slug in ("northwind", "bolt"):
             yield from self._activity_reports(slug)
         yield self._forecast()
+        yield from self._buyer_orders()
+
+    def _buyer_orders(self) -> Iterator[DemoFile]:
+        """The smaller buyers' 850s, from their own random source (the story's stays as is)."""
+        rng = random.Random(7)
+        for slug, buyer in BUYERS.items():
+            days: list[date] = []  # back from the last order, so its date is exact
+            day = self.today - timedelta(days=buyer.last)
+            while day >= self.today - timedelta(days=buyer.first):
+                days.append(day)
+                day -= timedelta(days=buyer.cadence + rng.randint(-1, 1))
+            for n, day in enumerate(reversed(days), start=1):
+                order = _Order(slug, f"PO-{buyer.prefix}-{day:%y%m%d}-{n:02d}", day, None)
+                for i, item in enumerate(rng.sample(CATALOGUE, k=rng.randint(2, 3)), start=1):
+                    cases = max(1, buyer.cases + rng.randint(-2, 2))
+                    order.lines.append(_Line(str(i), *item, quantity=12 * cases))
+                yield DemoFile(_at(day, 9), slug, "x12", "850", order.po,
+                               lambda c, o=order, b=buyer: _order_850(o, b.customer, c))
 
     # ------------------------------------------------------------------ orders
 
