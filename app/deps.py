@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import InvalidApiKey, MissingApiKey, ScopeDenied
@@ -69,3 +69,10 @@ SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 OpsDep = Annotated[Caller, Depends(require_ops)]
+
+
+# Ids are positive 64-bit integers; anything else is a 422 naming the parameter (a larger
+# number would otherwise overflow the database driver).
+MAX_ID = 2**63 - 1
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]

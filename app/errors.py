@@ -80,6 +80,10 @@ class InterchangeRejected(HubError):
     status, code, title = 422, "interchange-rejected", "Nothing in the upload was accepted"
 
 
+class StoreUnavailable(HubError):
+    status, code, title = 503, "store-unavailable", "The database is unavailable"
+
+
 class InvalidParameter(HubError):
     status, code, title = 422, "invalid-parameter", "Invalid parameter"
 

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -25,7 +26,7 @@ from app.api import (
     promises,
     replenishment,
 )
-from app.errors import PROBLEM_JSON, HubError
+from app.errors import PROBLEM_JSON, HubError, StoreUnavailable
 from app.settings import Settings, get_settings
 from app.store.db import make_engine, make_session_factory
 
@@ -131,6 +132,16 @@ def _install_error_handlers(app: FastAPI) -> None:
             "type": "about:blank", "title": str(exc.detail), "status": exc.status_code,
             "detail": str(exc.detail), "instance": str(request.url.path),
         }, getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    async def store_unavailable(request: Request, exc: OperationalError):
+        # the database is down, unreachable or too busy: nothing was half-written (the
+        # transaction rolled back), so the caller can simply try again
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
+                    str(exc.orig).splitlines()[0] if exc.orig else exc)
+        error = StoreUnavailable("the database is unavailable; try again shortly",
+                                 headers={"Retry-After": "5"})
+        return _problem(error.status, error.problem(str(request.url.path)), error.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):

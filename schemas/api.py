@@ -329,8 +329,8 @@ class ParametersUpdate(BaseModel):
     """Replenishment parameters for one product at one location; omitted fields keep their
     value (null resets to the default)."""
 
-    product_id: int
-    location_id: int
+    product_id: int = Field(ge=1, le=2**63 - 1)
+    location_id: int = Field(ge=1, le=2**63 - 1)
     lead_time_days: int | None = Field(default=None, ge=0, le=365)
     review_days: int | None = Field(default=None, ge=0, le=365)
     service_level: Decimal | None = Field(default=None, gt=0, lt=1)
@@ -365,9 +365,9 @@ class ForecastRead(BaseModel):
 
 
 class QuoteRequest(BaseModel):
-    product_id: int | None = None
-    gtin: str | None = None
-    location_id: int = Field(description="The supplier's stocking location")
+    product_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    gtin: str | None = Field(default=None, max_length=14)
+    location_id: int = Field(ge=1, le=2**63 - 1, description="The supplier's stocking location")
     quantity: Decimal = Field(gt=0)
     requested_date: date
     allow_partial: bool = True

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.deps import CallerDep, OpsDep, SessionDep, SettingsDep
+from app.deps import CallerDep, IdPath, OpsDep, SessionDep, SettingsDep
 from app.errors import InvalidApiKey, InvalidParameter, NotFound, ScopeDenied, problem_responses
 from app.services import customers
 from app.services.clock import today
@@ -70,7 +70,7 @@ def recompute(session: SessionDep, caller: OpsDep, settings: SettingsDep,
 @router.get("/customers/{customer_id}", response_model=CustomerDetail,
             summary="One customer whole", description=SCOPE,
             responses=problem_responses(InvalidApiKey, NotFound))
-def read_customer(customer_id: int, session: SessionDep, caller: CallerDep) -> CustomerDetail:
+def read_customer(customer_id: IdPath, session: SessionDep, caller: CallerDep) -> CustomerDetail:
     return customers.get_customer(session, caller, customer_id, today())
 
 
@@ -79,7 +79,7 @@ def read_customer(customer_id: int, session: SessionDep, caller: CallerDep) -> C
             description="Orders, promises, shipments, sales and inventory reports, invoices, "
                         "forecasts, acknowledgements, rejected files and cases.",
             responses=problem_responses(InvalidApiKey, NotFound, InvalidParameter))
-def read_timeline(customer_id: int, session: SessionDep, caller: CallerDep,
+def read_timeline(customer_id: IdPath, session: SessionDep, caller: CallerDep,
                   settings: SettingsDep, cursor: str | None = None,
                   limit: Annotated[int, Query(ge=1)] = 50) -> TimelinePage:
     items, next_cursor = customers.timeline(session, caller, customer_id, cursor=cursor,
@@ -90,7 +90,7 @@ def read_timeline(customer_id: int, session: SessionDep, caller: CallerDep,
 @router.post("/customers/{customer_id}/cases", response_model=CaseRead, status_code=201,
              summary="Log a complaint, question, return, visit or call",
              responses=problem_responses(InvalidApiKey, NotFound))
-def create_case(customer_id: int, body: CaseCreate, session: SessionDep,
+def create_case(customer_id: IdPath, body: CaseCreate, session: SessionDep,
                 caller: CallerDep) -> CaseRead:
     return customers.add_case(session, caller, customer_id, body)
 

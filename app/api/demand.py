@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.deps import CallerDep, SessionDep, SettingsDep
+from app.deps import MAX_ID, CallerDep, IdQuery, SessionDep, SettingsDep
 from app.errors import InvalidApiKey, InvalidParameter, problem_responses
 from app.services.clock import today
 from app.services.sell_through import (
@@ -40,10 +40,13 @@ SCOPE_HELP = ("Ops see all; a distributor sees what it reported; a manufacturer 
 )
 def read_sell_through(
     request: Request, session: SessionDep, caller: CallerDep, settings: SettingsDep,
-    product: Annotated[int | None, Query(description="Product id")] = None,
+    product: Annotated[int | None, Query(
+        ge=1, le=MAX_ID, description="Product id")] = None,
     gtin: Annotated[str | None, Query(description="Product GTIN (8-14 digits)")] = None,
-    location: Annotated[int | None, Query(description="Location id")] = None,
-    reporter: Annotated[int | None, Query(description="Reporting partner id")] = None,
+    location: Annotated[int | None, Query(
+        ge=1, le=MAX_ID, description="Location id")] = None,
+    reporter: Annotated[int | None, Query(
+        ge=1, le=MAX_ID, description="Reporting partner id")] = None,
     window_from: Annotated[date | None, Query(alias="from")] = None,
     window_to: Annotated[date | None, Query(alias="to")] = None,
     granularity: Annotated[str, Query(pattern="^(day|week|month)$")] = "week",
@@ -109,8 +112,8 @@ def read_changes(
 )
 def read_inventory(
     session: SessionDep, caller: CallerDep, settings: SettingsDep,
-    product: int | None = None, gtin: str | None = None, location: int | None = None,
-    reporter: int | None = None, include_test: bool = False, cursor: str | None = None,
+    product: IdQuery = None, gtin: str | None = None, location: IdQuery = None,
+    reporter: IdQuery = None, include_test: bool = False, cursor: str | None = None,
     limit: Annotated[int, Query(ge=1)] = 100,
 ) -> Page[InventoryRead]:
     return inventory(session, caller, product_id=resolve_product(session, product, gtin),

@@ -8,7 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from app.deps import CallerDep, OpsDep, SessionDep, SessionsDep, SettingsDep
+from app.deps import (
+    MAX_ID,
+    CallerDep,
+    IdPath,
+    OpsDep,
+    SessionDep,
+    SessionsDep,
+    SettingsDep,
+)
 from app.errors import (
     Conflict,
     EmptyUpload,
@@ -151,7 +159,8 @@ async def _read_body(request: Request, limit: int) -> tuple[bytes, str | None, s
 def read_uploads(
     session: SessionDep, caller: CallerDep, settings: SettingsDep,
     status: Annotated[FileStatus | None, Query(description="The file's status")] = None,
-    partner: Annotated[int | None, Query(description="Uploader partner id (ops only)")] = None,
+    partner: Annotated[int | None, Query(
+        ge=1, le=MAX_ID, description="Uploader partner id (ops only)")] = None,
     message_type: Annotated[str | None, Query(alias="type", max_length=255,
                                               description="A message type in the file")] = None,
     received_from: datetime | None = None,
@@ -167,13 +176,13 @@ def read_uploads(
 
 @router.get("/{upload_id}", response_model=UploadRead, summary="What an upload became",
             responses=problem_responses(NotFound, InvalidApiKey))
-def read_upload(upload_id: int, session: SessionDep, caller: CallerDep) -> UploadRead:
+def read_upload(upload_id: IdPath, session: SessionDep, caller: CallerDep) -> UploadRead:
     return describe_upload(session, upload_id, caller)
 
 
 @router.get("/{upload_id}/raw", summary="The exact bytes that were uploaded",
             response_class=Response, responses=problem_responses(NotFound, InvalidApiKey))
-def read_raw(upload_id: int, session: SessionDep, caller: CallerDep) -> Response:
+def read_raw(upload_id: IdPath, session: SessionDep, caller: CallerDep) -> Response:
     file = get_visible_file(session, upload_id, caller, with_content=True)
     return Response(content=file.content, media_type=file.content_type or
                     "application/octet-stream",
@@ -182,7 +191,7 @@ def read_raw(upload_id: int, session: SessionDep, caller: CallerDep) -> Response
 
 @router.get("/{upload_id}/ack", summary="The acknowledgement the hub sent for an upload",
             response_class=Response, responses=problem_responses(NotFound, InvalidApiKey))
-def read_ack(upload_id: int, session: SessionDep, caller: CallerDep,
+def read_ack(upload_id: IdPath, session: SessionDep, caller: CallerDep,
              kind: Annotated[str | None, Query(pattern="^(997|999|TA1|CONTRL)$")] = None
              ) -> Response:
     ack = get_acknowledgement(session, upload_id, caller, kind)
@@ -204,6 +213,6 @@ def read_ack(upload_id: int, session: SessionDep, caller: CallerDep,
     ),
     responses=problem_responses(NotFound, InvalidApiKey, ScopeDenied, Conflict),
 )
-def reprocess(upload_id: int, caller: OpsDep, settings: SettingsDep,
+def reprocess(upload_id: IdPath, caller: OpsDep, settings: SettingsDep,
               sessions: SessionsDep) -> UploadRead:
     return reprocess_upload(sessions, upload_id, caller, settings)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.deps import CallerDep, SessionDep, SettingsDep
+from app.deps import MAX_ID, CallerDep, IdPath, SessionDep, SettingsDep
 from app.errors import InvalidApiKey, InvalidParameter, NotFound, problem_responses
 from app.services.clock import today
 from app.services.order_view import get_order, list_orders
@@ -20,7 +20,8 @@ router = APIRouter(prefix="/v1/orders", tags=["orders"])
             responses=problem_responses(InvalidApiKey, InvalidParameter))
 def read_orders(
     session: SessionDep, caller: CallerDep, settings: SettingsDep,
-    partner: Annotated[int | None, Query(description="Buyer or seller partner id")] = None,
+    partner: Annotated[int | None, Query(
+        ge=1, le=MAX_ID, description="Buyer or seller partner id")] = None,
     include_test: Annotated[bool, Query(description="Include test interchanges' data")] = False,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1)] = 50,
@@ -33,5 +34,5 @@ def read_orders(
             description="Each line carries its promise versions, shipments, delivery status "
                         "and delay_days as of today.",
             responses=problem_responses(NotFound, InvalidApiKey))
-def read_order(order_id: int, session: SessionDep, caller: CallerDep) -> OrderRead:
+def read_order(order_id: IdPath, session: SessionDep, caller: CallerDep) -> OrderRead:
     return get_order(session, order_id, caller, today())

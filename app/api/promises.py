@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.deps import CallerDep, SessionDep, SettingsDep
+from app.deps import CallerDep, IdQuery, SessionDep, SettingsDep
 from app.errors import InvalidApiKey, InvalidParameter, NotFound, problem_responses
 from app.services.clock import today
 from app.services.promise_status import STATUSES
@@ -32,7 +32,7 @@ router = APIRouter(prefix="/v1/promises", tags=["promises"])
 def read_promises(
     session: SessionDep, caller: CallerDep, settings: SettingsDep,
     status: Annotated[list[str] | None, Query(description="Repeat to select several")] = None,
-    partner: int | None = None,
+    partner: IdQuery = None,
     due_from: date | None = None,
     due_to: date | None = None,
     include_test: bool = False,
@@ -54,7 +54,7 @@ def read_promises(
             responses=problem_responses(InvalidApiKey, InvalidParameter))
 def read_summary(
     session: SessionDep, caller: CallerDep,
-    partner: int | None = None,
+    partner: IdQuery = None,
     window_from: Annotated[date | None, Query(alias="from")] = None,
     window_to: Annotated[date | None, Query(alias="to")] = None,
     include_test: bool = False,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.deps import CallerDep, OpsDep, SessionDep, SettingsDep
+from app.deps import CallerDep, IdQuery, OpsDep, SessionDep, SettingsDep
 from app.errors import (
     InvalidApiKey,
     InvalidParameter,
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/v1", tags=["replenishment"])
             responses=problem_responses(InvalidApiKey, InvalidParameter))
 def read_signals(
     session: SessionDep, caller: CallerDep, settings: SettingsDep,
-    location: int | None = None, product: int | None = None,
+    location: IdQuery = None, product: IdQuery = None,
     urgency: Annotated[str | None, Query(description="critical | reorder | ok | unknown")] = None,
     include_test: bool = False, cursor: str | None = None,
     limit: Annotated[int, Query(ge=1)] = 500,
@@ -52,7 +52,7 @@ def read_signals_edi(
     session: SessionDep, caller: CallerDep, settings: SettingsDep,
     format: Annotated[str, Query(pattern="^(x12-850|x12-830|edifact-orders|edifact-delfor)$",
                                  description=" | ".join(FORMATS))] = "x12-850",
-    location: int | None = None, product: int | None = None,
+    location: IdQuery = None, product: IdQuery = None,
     urgency: str | None = None,
 ) -> Response:
     page = list_signals(session, caller, settings, today=today(), location_id=location,
@@ -82,7 +82,7 @@ def put_parameters(update: ParametersUpdate, session: SessionDep, caller: OpsDep
 )
 def read_forecasts(
     session: SessionDep, caller: CallerDep, settings: SettingsDep,
-    product: int | None = None, location: int | None = None,
+    product: IdQuery = None, location: IdQuery = None,
     horizon_days: Annotated[int, Query(ge=1, le=365)] = 28,
     history_days: Annotated[int, Query(ge=7, le=730)] = 180,
     include_test: bool = False, cursor: str | None = None,

@@ -69,3 +69,49 @@ def test_job_runs_are_listed_to_ops_only(client, make_partner, session):
     [run] = client.get("/v1/jobs", headers={"Authorization": f"Bearer {ops}"}).json()["items"]
     assert (run["job_id"], run["outcome"]) == ("inbox", "ok")
     assert client.get("/v1/jobs", headers={"Authorization": f"Bearer {dist}"}).status_code == 403
+
+
+def test_an_unreachable_database_is_a_503_with_retry_after(tmp_path):
+    # a PostgreSQL URL nothing listens on: every query fails to connect
+    settings = Settings(database_url="postgresql+psycopg://postgres@127.0.0.1:1/none")
+    with TestClient(create_app(settings)) as c:
+        response = c.get("/v1/orders", headers={"Authorization": "Bearer edh_000000000000_x"})
+        ready = c.get("/readyz")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["code"] == "store-unavailable"
+    assert ready.status_code == 503 and ready.json()["status"].startswith("database unreachable")
+
+
+def test_concurrent_writers_on_sqlite_wait_their_turn(fresh_store_url):
+    """Two threads each read, then write, many times: with deferred transactions SQLite
+    refuses one of them at once ("database is locked"); writers must queue instead."""
+    import threading
+
+    from app.services.partners import register_partner
+    from app.store.db import make_engine, make_session_factory, session_scope
+    from app.store.models import Partner
+
+    engine = make_engine(fresh_store_url)
+    sessions = make_session_factory(engine)
+    errors = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(15):
+                with session_scope(sessions) as session:
+                    session.query(Partner).count()  # read first ...
+                    register_partner(session, name=f"p{n}-{i}", role="distributor",
+                                     identifiers=[], with_key=False)  # ... then write
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with session_scope(sessions) as session:
+        assert session.query(Partner).count() == 60
+    engine.dispose()
+    assert errors == []
