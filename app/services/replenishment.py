@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from scipy.stats import norm
 
@@ -72,6 +73,13 @@ class Signal:
     window_end: date
 
 
+@lru_cache(maxsize=64)
+def z_score(service_level: float) -> float:
+    """The normal quantile of a cycle service level (0.95 -> 1.6449); computed once per
+    level, not once per product."""
+    return float(norm.ppf(service_level))
+
+
 def parameters_for(settings: Settings, stored=None, product_pack: Decimal | None = None
                    ) -> Parameters:
     """Stored per-series parameters over the settings' defaults."""
@@ -114,7 +122,7 @@ def compute_signal(demand: list[float], stock: Stock, params: Parameters,
     avg = sum(demand) / n if n else 0.0
     std = math.sqrt(sum((x - avg) ** 2 for x in demand) / n) if n else 0.0
     lead = params.lead_time_days
-    z = float(norm.ppf(params.service_level))
+    z = z_score(params.service_level)
     safety = z * std * math.sqrt(lead)
     rop = avg * lead + safety
     available = stock.available if stock.available is not None else stock.on_hand

@@ -420,7 +420,7 @@ class SalesFact(_Created, _FromMessage, Base):
         Index("ix_sales_facts_series", "product_id", "location_id", "period_start"),
         Index("ix_sales_facts_reporter_period", "reporter_id", "period_start"),
         Index("ix_sales_facts_feed", "tx_id", "id"),
-        # Facts of one location overlapping a window (replenishment signals): see 0005.
+        # Facts of one location overlapping a window (replenishment signals): see migration 0007.
         Index("ix_sales_facts_location_period_end", "location_id", "period_end"),
         # SQLite would otherwise reuse the highest id after it is deleted (a re-sent report
         # replaces its fact), and a poller holding that id as its cursor would miss the new one.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, delete, func, or_, select, text, tuple_
+from sqlalchemy import BigInteger, and_, cast, delete, func, literal, select, text, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from app.store.models import (
@@ -114,8 +115,24 @@ def _filtered(query, scope: DemandScope, *, product_id, location_id, reporter_id
     return query
 
 
-def _series_filter(model, series: list[tuple[int, int]]):
-    return or_(*(and_(model.product_id == p, model.location_id == loc) for p, loc in series))
+def _in_series(session: Session, query, model, series: list[tuple[int, int]]):
+    """Only rows of the given (product, location) pairs.
+
+    PostgreSQL: a join to the pairs passed as two arrays (`unnest`), so the statement's text
+    does not grow with the page: it is planned in well under a millisecond and each pair is one
+    probe of the (product_id, location_id, ...) index. An OR of one AND per pair, for a page of
+    200 series, took ~25 ms to plan and ~25 ms more in Python to build (see bench/README.md).
+    SQLite: a row-value IN list.
+    """
+    pairs = list(dict.fromkeys(series))  # a join must not repeat a row for a repeated pair
+    if session.get_bind().dialect.name != "postgresql":
+        return query.where(tuple_(model.product_id, model.location_id).in_(pairs))
+    wanted = func.unnest(
+        cast(literal([p for p, _ in pairs], ARRAY(BigInteger)), ARRAY(BigInteger)),
+        cast(literal([loc for _, loc in pairs], ARRAY(BigInteger)), ARRAY(BigInteger)),
+    ).table_valued("product_id", "location_id").render_derived(name="wanted")
+    return query.join(wanted, and_(model.product_id == wanted.c.product_id,
+                                   model.location_id == wanted.c.location_id))
 
 
 def sales_totals(session: Session, scope: DemandScope, series: list[tuple[int, int]],
@@ -128,8 +145,8 @@ def sales_totals(session: Session, scope: DemandScope, series: list[tuple[int, i
                SalesFact.measure, func.sum(SalesFact.quantity)),
         scope, product_id=None, location_id=None, reporter_id=reporter_id,
         include_test=include_test)
-    query = (query.where(_series_filter(SalesFact, series), SalesFact.period_start >= start,
-                         SalesFact.period_start <= end)
+    query = (_in_series(session, query, SalesFact, series)
+             .where(SalesFact.period_start >= start, SalesFact.period_start <= end)
              .group_by(SalesFact.product_id, SalesFact.location_id, SalesFact.period_start,
                        SalesFact.measure))
     return list(session.execute(query))
@@ -143,8 +160,8 @@ def snapshots_of(session: Session, scope: DemandScope, series: list[tuple[int, i
     query = _filtered(select(InventorySnapshot), scope, product_id=None, location_id=None,
                       reporter_id=reporter_id, include_test=include_test,
                       model=InventorySnapshot)
-    query = query.where(_series_filter(InventorySnapshot, series),
-                        InventorySnapshot.as_of <= until).order_by(InventorySnapshot.as_of)
+    query = (_in_series(session, query, InventorySnapshot, series)
+             .where(InventorySnapshot.as_of <= until).order_by(InventorySnapshot.as_of))
     return list(session.scalars(query))
 
 
@@ -166,6 +183,12 @@ def latest_snapshots(session: Session, scope: DemandScope, *, product_id: int | 
         query = query.where(InventorySnapshot.test.is_(False))
     if reporter_id is not None:
         query = query.where(InventorySnapshot.reporter_id == reporter_id)
+    # Implied by the join, repeated so PostgreSQL narrows the outer side by index too instead
+    # of scanning every snapshot (one location with 30 days of history: 50 ms -> 12 ms).
+    if product_id is not None:
+        query = query.where(InventorySnapshot.product_id == product_id)
+    if location_id is not None:
+        query = query.where(InventorySnapshot.location_id == location_id)
     if after is not None:
         query = query.where(tuple_(InventorySnapshot.product_id,
                                    InventorySnapshot.location_id) > after)

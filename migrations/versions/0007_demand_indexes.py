@@ -8,7 +8,7 @@ at one location of the bench store (bench/api.py) the query went from 2,520 buff
 to 95 buffers / 6.6 ms; `(location_id, period_start)` was not used at all (the window bounds
 `period_start` only from above).
 
-Revision ID: 0005_demand_indexes
+Revision ID: 0007
 Revises: 0006
 
 (Written as 0005 after 0004; by the time it landed 0005_jobs had taken revision "0005" and
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0005_demand_indexes"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
