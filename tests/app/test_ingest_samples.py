@@ -232,3 +232,38 @@ def test_a_message_the_store_refuses_is_rejected_alone_with_the_reason(client, o
     assert "could not be stored" in issue["text"]
     assert issue["location"]["segment_tag"] == "ST"
     assert session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def test_control_numbers_are_a_ledger_per_sender(client, ops, session):
+    text = (GOLDEN / "x12" / "850-northwind-original.edi").read_text()
+
+    def with_control(n: int) -> bytes:
+        return text.replace("000000101", f"{n:09d}").replace("PO-4500012345",
+                                                              f"PO-{n}").encode()
+
+    def ledger_issues(response) -> list[str]:
+        return [i["text"] for ic in response.json()["interchanges"] for i in ic["issues"]
+                if i["code"] == "control-number-sequence"]
+
+    assert ledger_issues(upload(client, ops, with_control(101))) == []
+    assert ledger_issues(upload(client, ops, with_control(102))) == []  # next in line
+    [skipped] = ledger_issues(upload(client, ops, with_control(105)))
+    assert "skips 2" in skipped
+    [backwards] = ledger_issues(upload(client, ops, with_control(103)))
+    assert "not after" in backwards
+    assert session.scalar(select(func.count()).select_from(Order)) == 4  # warnings only
+
+
+def test_corpus_850_parties_are_resolved(client, ops, session):
+    from app.store.models import Location, Partner
+
+    upload(client, ops, (CORPUS / "x12" / "node-x12__850_fat.edi").read_bytes())
+    order = session.scalars(select(Order)).one()
+    # ISA06 '4405197800' with qualifier 12 (phone): the buyer, created on first sight
+    buyer = session.get(Partner, order.buyer_id)
+    assert [(i.scheme, i.value) for i in buyer.identifiers] == [("12", "4405197800")]
+    assert buyer.needs_review
+    # N1*ST*XYZ RETAIL*9*0003947268292: a DUNS+4 ship-to, kept as the buyer's location
+    ship_to = session.get(Location, order.ship_to_id)
+    assert (ship_to.code, ship_to.name, ship_to.partner_id) == (
+        "0003947268292", "XYZ RETAIL", buyer.id)
