@@ -333,8 +333,10 @@ class ParametersUpdate(BaseModel):
     location_id: int = Field(ge=1, le=2**63 - 1)
     lead_time_days: int | None = Field(default=None, ge=0, le=365)
     review_days: int | None = Field(default=None, ge=0, le=365)
-    service_level: Decimal | None = Field(default=None, gt=0, lt=1)
-    pack_multiple: Decimal | None = Field(default=None, gt=0)
+    service_level: Decimal | None = Field(default=None, ge=Decimal("0.5"),
+                                          le=Decimal("0.9999"), decimal_places=4)
+    pack_multiple: Decimal | None = Field(default=None, gt=0, lt=Decimal("1e9"),
+                                          decimal_places=4)
     window_days: int | None = Field(default=None, ge=1, le=730)
 
 
@@ -368,7 +370,7 @@ class QuoteRequest(BaseModel):
     product_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     gtin: str | None = Field(default=None, max_length=14)
     location_id: int = Field(ge=1, le=2**63 - 1, description="The supplier's stocking location")
-    quantity: Decimal = Field(gt=0)
+    quantity: Decimal = Field(gt=0, lt=Decimal("1e12"))
     requested_date: date
     allow_partial: bool = True
 

@@ -87,7 +87,8 @@ class CasePage(BaseModel):
 
 class ExchangeRateIn(BaseModel):
     currency: str = Field(pattern="^[A-Z]{3}$")
-    rate: Decimal = Field(gt=0, description="Units of the base currency for 1 unit")
+    rate: Decimal = Field(gt=0, lt=Decimal("1e9"), decimal_places=8,
+                          description="Units of the base currency for 1 unit")
     valid_from: date
 
 

@@ -15,7 +15,7 @@ import hashlib
 import time
 from dataclasses import dataclass, replace
 
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 import edi
@@ -353,7 +353,9 @@ def _apply_all(session: Session, documents: list, ctx: FactContext,
                 APPLY[type(document)](session, document, ctx)
         for document in documents:
             metrics.ROWS_WRITTEN.labels(document.kind).inc(_fact_rows(document))
-    except (DataError, IntegrityError) as exc:
+    except StatementError as exc:  # the store refused a value or a constraint
+        if isinstance(exc, OperationalError):
+            raise  # the database is unavailable: not this message's fault
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         return Issue(
             STORE_FAILURE_CODES.get(message.standard, "store-failed"), Severity.ERROR,

@@ -45,6 +45,7 @@ class Exact(TypeDecorator[Decimal]):
         self.scale = scale
         self._factor = Decimal(10) ** scale
         self._quantum = Decimal(1).scaleb(-scale)
+        self._limit = Decimal(10) ** (precision - scale)
 
     def load_dialect_impl(self, dialect):
         if dialect.name == "sqlite":
@@ -58,6 +59,8 @@ class Exact(TypeDecorator[Decimal]):
             if isinstance(value, float):
                 raise TypeError(f"float {value!r} for an exact column: use Decimal")
             value = Decimal(value)
+        if not value.is_finite() or abs(value) >= self._limit:
+            raise ValueError(f"{value} does not fit NUMERIC({self.precision}, {self.scale})")
         if dialect.name == "sqlite":
             return int((value * self._factor).to_integral_value())
         return value.quantize(self._quantum)

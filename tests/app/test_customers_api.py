@@ -213,3 +213,11 @@ def test_timeline_pages_through_entries_that_share_a_timestamp(client, world):
         if not cursor:
             break
     assert len(seen) == len(set(seen)) == 6  # five cases and the one order
+
+
+def test_absurd_rates_are_refused(client, world):
+    keys, _ = world
+    for rate in ("1.7976931348623155e+308", "0", "-1"):
+        response = client.put("/v1/exchange-rates", headers=keys["Hub Ops"], json={"rates": [
+            {"currency": "USD", "rate": rate, "valid_from": "2026-01-01"}]})
+        assert response.status_code == 422, rate

@@ -267,3 +267,15 @@ def test_corpus_850_parties_are_resolved(client, ops, session):
     ship_to = session.get(Location, order.ship_to_id)
     assert (ship_to.code, ship_to.name, ship_to.partner_id) == (
         "0003947268292", "XYZ RETAIL", buyer.id)
+
+
+def test_a_quantity_too_large_to_store_rejects_the_message_not_the_upload(client, ops,
+                                                                           session):
+    text = (GOLDEN / "x12" / "850-northwind-original.edi").read_text()
+    response = upload(client, ops, text.replace("PO1*1*10*CA", "PO1*1*1E+300*CA").encode())
+    assert response.status_code == 422  # its only message was rejected, with the reason
+    [message] = response.json()["upload"]["interchanges"][0]["messages"]
+    assert message["status"] == "rejected"
+    assert any("does not fit NUMERIC" in i["text"] or "out of range" in i["text"]
+               for i in message["issues"])
+    assert session.scalar(select(func.count()).select_from(Order)) == 0

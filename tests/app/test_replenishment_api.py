@@ -210,3 +210,14 @@ def test_forecasts_per_series_with_backtest(client, session, world):
     assert b["backtest_days"] == 27 and b["backtest_mae"] == pytest.approx(0.0)
     c = by[C]  # 7 units over the last 7 of 28 days, 1/day: ADI 28/7 = 4 -> intermittent
     assert c["classification"] == "intermittent" and c["method"] == "croston_sba"
+
+
+def test_parameters_out_of_range_are_refused(client, session, world):
+    from app.store.models import Location, Product
+    b = session.query(Product).filter_by(gtin=B).one()
+    s1 = session.query(Location).filter_by(code="S1").one()
+    for bad in ({"service_level": "0.99999"}, {"service_level": "1"}, {"pack_multiple": "1e20"},
+                {"lead_time_days": 10_000}):
+        response = client.put("/v1/replenishment/parameters", headers=world["auth"]["ops"],
+                              json={"product_id": b.id, "location_id": s1.id, **bad})
+        assert response.status_code == 422, bad
