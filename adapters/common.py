@@ -97,10 +97,21 @@ def decimal_value(seg: Segment, position: int, what: str, *, mandatory: bool = F
     return value
 
 
+def is_digits(text: str) -> bool:
+    """ASCII digits only: `str.isdigit()` also accepts '²' or Arabic-Indic digits, which
+    `int()` and `Decimal()` then refuse."""
+    return text.isascii() and text.isdigit()
+
+
+def valid_gln(value: str) -> bool:
+    """A GLN: 13 digits with a valid GS1 check digit."""
+    return len(value) == 13 and is_digits(value) and stdnum_ean.is_valid(value)
+
+
 def normalise_gtin(code: str) -> str | None:
     """GTIN-8/12/13/14 (UPC, EAN) -> 14 digits, or None when the check digit is wrong."""
     digits = code.strip()
-    if not digits.isdigit() or len(digits) not in (8, 12, 13, 14):
+    if not is_digits(digits) or len(digits) not in (8, 12, 13, 14):
         return None
     try:
         stdnum_ean.validate(digits)

@@ -18,7 +18,9 @@ from adapters.common import (
     EDIFACT_MISSING,
     MappingError,
     element_error,
+    is_digits,
     normalise_gtin,
+    valid_gln,
 )
 from edi.model import Issue, Message, Scope, Segment, Severity
 from schemas.documents import PartyRef, ProductRef
@@ -259,7 +261,7 @@ def dtm_date(seg: Segment, issues: list[Issue] | None = None) -> date | None:
 
 
 def _period(text: str, fmt: str) -> tuple[date, date]:
-    if not text.replace("-", "").isdigit():
+    if not is_digits(text.replace("-", "")):
         raise ValueError(text)
     if fmt in ("718", "719"):
         digits = text.replace("-", "")
@@ -304,7 +306,7 @@ def identified(seg: Segment, position: int, role: str, name: str | None) -> Part
         return None
     agency = seg.value(position, 3).strip()
     scheme = AGENCY_SCHEMES.get(agency, agency or "ZZ")
-    if scheme == "GLN" and (len(value) != 13 or normalise_gtin(value) is None):
+    if scheme == "GLN" and not valid_gln(value):
         raise invalid(seg, position, f"GLN {value!r} is not 13 digits with a valid check digit", 1)
     return PartyRef(role=role, scheme=scheme, value=value, name=name,
                     location_code=value if scheme == "ZZ" else None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from adapters.common import Mapped
+from adapters.common import Mapped, is_digits
 from adapters.edifact_common import (
     BGM_DOCUMENT,
     BGM_FUNCTION,
@@ -99,7 +99,7 @@ def map_message(message: Message) -> Mapped:
 
     if cnt is not None and cnt.value(CNT_C270, CNT_QUALIFIER).strip() == CNT_LINE_COUNT:
         declared = cnt.value(CNT_C270, CNT_VALUE).strip()
-        if declared.isdigit() and int(declared) != len(lines):
+        if is_digits(declared) and int(declared) != len(lines):
             result.issues.append(warning(cnt, CNT_C270, f"CNT says {declared} line items, the "
                                          f"message has {len(lines)}", CNT_VALUE))
     if purpose != "cancel" and not lines:

@@ -17,6 +17,7 @@ from adapters.common import (
     ccyymmdd,
     decimal_value,
     element_error,
+    is_digits,
     required,
 )
 from adapters.x12_common import (
@@ -136,7 +137,7 @@ def _implied_cents(seg: Segment, position: int, what: str) -> Decimal:
     """An N2 element: digits with an optional minus sign and two implied decimals."""
     text = required(seg, position, what)
     digits = text[1:] if text.startswith("-") else text
-    if not digits.isdigit():
+    if not is_digits(digits):
         raise element_error(seg, position, X12_INVALID_CHARACTER,
                             f"{what} {text!r} is not an N2 number (digits, 2 implied decimals)")
     return Decimal(text).scaleb(-2)

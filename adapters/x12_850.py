@@ -15,6 +15,7 @@ from adapters.common import (
     ccyymmdd,
     decimal_value,
     element_error,
+    is_digits,
     missing_segment,
     required,
 )
@@ -95,7 +96,7 @@ def map_message(message: Message) -> Mapped:
 
     if ctt is not None:
         declared = ctt.value(CTT01_LINE_COUNT).strip()
-        if declared.isdigit() and int(declared) != len(lines):
+        if is_digits(declared) and int(declared) != len(lines):
             result.issues.append(Issue(
                 "CTT01", Severity.WARNING, Scope.SEGMENT, ctt.location(CTT01_LINE_COUNT),
                 f"CTT01 says {declared} line items, the message has {len(lines)}"))

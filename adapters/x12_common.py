@@ -13,6 +13,7 @@ from adapters.common import (
     X12_MANDATORY_ELEMENT_MISSING,
     decimal_value,
     element_error,
+    is_digits,
     missing_segment,
     normalise_gtin,
 )
@@ -138,7 +139,7 @@ def check_count(ctt: Segment | None, found: int, what: str) -> Issue | None:
     if ctt is None:
         return None
     declared = ctt.value(CTT01_LINE_COUNT).strip()
-    if declared.isdigit() and int(declared) != found:
+    if is_digits(declared) and int(declared) != found:
         return Issue("CTT01", Severity.WARNING, Scope.SEGMENT, ctt.location(CTT01_LINE_COUNT),
                      f"CTT01 says {declared} {what}, the message has {found}")
     return None

@@ -18,9 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from stdnum import ean as stdnum_ean
-
-from adapters.common import XML_INVALID_VALUE, XML_MISSING, MappingError, normalise_gtin
+from adapters.common import XML_INVALID_VALUE, XML_MISSING, MappingError, normalise_gtin, valid_gln
 from edi.model import Issue, Location, Message, Scope, Severity
 from schemas.documents import PartyRef, ProductRef
 
@@ -201,8 +199,7 @@ def first(*candidates: Element | None) -> Element | None:
 # --- identifiers -------------------------------------------------------------------------------
 
 
-def valid_gln(value: str) -> bool:
-    return len(value) == 13 and value.isdigit() and stdnum_ean.is_valid(value)
+
 
 
 def gtin_or_none(value: str) -> str | None:

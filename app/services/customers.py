@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidParameter, NotFound
 from app.security import Caller, Role
 from app.services import bgnbd, customer_scores
-from app.services.paging import decode_cursor, encode_cursor
+from app.services.paging import cursor_int, decode_cursor, encode_cursor
 from app.services.promise_status import OPEN_STATUSES
 from app.services.promises import thread_lines
 from app.settings import Settings
@@ -211,7 +211,7 @@ def list_customers(session: Session, caller: Caller, *, q: str | None, sort: str
     items = [_read(partner_store.get_by_id(session, pid), scores.get(pid)) for pid in ids]
     if sort == "value":
         items.sort(key=lambda c: (-(c.revenue or 0), c.id))
-    start = int(decode_cursor(cursor).get("offset", 0))
+    start = cursor_int(cursor, "offset", 0)
     return items[start:start + limit], (encode_cursor({"offset": start + limit})
                                         if start + limit < len(items) else None)
 
@@ -252,7 +252,12 @@ def timeline(session: Session, caller: Caller, partner_id: int, *, cursor: str |
         last_key = tuple(position["key"]) if "key" in position else None
         until = datetime.fromisoformat(last_key[0]) if last_key else None
         at_boundary = int(position.get("same", 0))
-    except (TypeError, ValueError, IndexError) as exc:
+        if last_key is not None and not (
+                len(last_key) == 3 and isinstance(last_key[1], str)
+                and isinstance(last_key[2], int) and until.tzinfo is not None
+                and 0 <= at_boundary < 10_000):
+            raise ValueError("malformed timeline cursor")
+    except (TypeError, ValueError, IndexError, AttributeError) as exc:
         raise InvalidParameter("the cursor is not one this API handed out",
                                location={"parameter": "cursor"}) from exc
     rows = customer_store.timeline_sources(session, partner_id, until=until,
@@ -287,7 +292,7 @@ def search_cases(session: Session, caller: Caller, *, q: str | None, cursor: str
     visible = None if role is None else customer_store.list_customer_ids(
         session, viewer_role=role, viewer_id=viewer, q=None)
     terms = [t for t in (q or "").split() if t]
-    before = decode_cursor(cursor).get("before_id")
+    before = cursor_int(cursor, "before_id")
     cases = customer_store.search_cases(session, terms=terms, partner_ids=visible,
                                         limit=limit + 1, before_id=before)
     page = cases[:limit]

@@ -12,6 +12,7 @@ transaction boundary, like a request or a job):
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from dataclasses import dataclass, replace
 
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import edi
 from adapters import MappingError, adapter_for
+from adapters.common import is_digits
 from app import metrics
 from app.errors import Conflict, IdempotencyKeyReused, NotFound
 from app.services import acknowledgement, parties
@@ -33,6 +35,7 @@ from app.store import interchange as ic_store
 from app.store.db import session_scope
 from app.store.models import EdiIssue, Interchange, Message, Partner, StoredFile
 from app.store.types import utcnow
+from edi.edifact.syntax import UNSPECIFIED as UNSPECIFIED_ERROR
 from edi.model import Issue, Scope, Severity
 from schemas.documents import (
     InvoiceDoc,
@@ -42,6 +45,8 @@ from schemas.documents import (
     ProductActivityDoc,
     ShipNoticeDoc,
 )
+
+log = logging.getLogger("edihub.ingest")
 
 APPLY = {
     OrderDoc: apply_order,
@@ -315,7 +320,7 @@ def _ingest_message(session: Session, file: StoredFile, row: Interchange,
         record.status = "unsupported"
     else:
         try:
-            mapped = adapter(message)
+            mapped = _map(adapter, message)
         except MappingError as exc:
             issues.append(exc.issue)
             message.issues.append(exc.issue)  # so the acknowledgement reports it
@@ -338,9 +343,28 @@ def _ingest_message(session: Session, file: StoredFile, row: Interchange,
     return record.status
 
 
+def _map(adapter, message: edi.Message):
+    """Run an adapter. It reports what it cannot map as a located MappingError; anything
+    else it raises on a partner's input is a defect in it, but the partner must still get an
+    answer, not a 500: the message is rejected with the reason, and the defect is logged."""
+    try:
+        return adapter(message)
+    except MappingError:
+        raise
+    except (ValueError, ArithmeticError, LookupError, TypeError) as exc:
+        log.exception("adapter for %s %s failed", message.type, message.control_number)
+        raise MappingError(Issue(
+            STORE_FAILURE_CODES.get(message.standard, "mapping-failed"), Severity.ERROR,
+            Scope.TRANSACTION,
+            edi.Location(offset=message.offset, segment_number=1,
+                         segment_tag=message.segments[0].tag if message.segments else None),
+            f"the {message.type} {message.control_number} could not be mapped: "
+            f"{type(exc).__name__}: {exc}"[:500])) from exc
+
+
 # The code a store failure is reported under: X12 AK5/IK5 5 "one or more segments in
 # error", EDIFACT 0085 18 "unspecified error".
-STORE_FAILURE_CODES = {edi.Standard.X12: "5", edi.Standard.EDIFACT: "18"}
+STORE_FAILURE_CODES = {edi.Standard.X12: "5", edi.Standard.EDIFACT: UNSPECIFIED_ERROR}
 
 
 def _apply_all(session: Session, documents: list, ctx: FactContext,
@@ -368,7 +392,7 @@ def _apply_all(session: Session, documents: list, ctx: FactContext,
 
 def _control_number_ledger(session: Session, row: Interchange) -> list[Issue]:
     """Control numbers per sender are a ledger: one that goes backwards or skips is noted."""
-    if not row.control_number.isdigit():
+    if not is_digits(row.control_number):
         return []
     last = ic_store.get_last_numeric_control(session, row.standard, row.sender, row.id)
     if last is None:

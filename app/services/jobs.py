@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.services.paging import decode_cursor, encode_cursor
+from app.services.paging import cursor_int, encode_cursor
 from app.store import job as job_store
 from schemas.api import JobRunRead, Page
 
 
 def list_job_runs(session: Session, *, job_id: str | None, cursor: str | None,
                   limit: int) -> Page[JobRunRead]:
-    before = decode_cursor(cursor).get("before_id")
+    before = cursor_int(cursor, "before_id")
     runs = job_store.list_runs(session, job_id=job_id, before_id=before, limit=limit + 1)
     page = runs[:limit]
     return Page[JobRunRead](

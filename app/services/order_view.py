@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 from app.security import Caller
-from app.services.paging import decode_cursor, encode_cursor
+from app.services.paging import cursor_int, encode_cursor
 from app.services.promises import thread_lines
 from app.store import order as order_store
 from app.store.models import Product
@@ -30,7 +30,7 @@ def _viewer(caller: Caller) -> int | None:
 
 def list_orders(session: Session, caller: Caller, *, partner_id: int | None,
                 include_test: bool, cursor: str | None, limit: int) -> Page[OrderSummaryRead]:
-    after = decode_cursor(cursor).get("before_id")
+    after = cursor_int(cursor, "before_id")
     orders = order_store.list_orders(session, viewer_id=_viewer(caller), partner_id=partner_id,
                                      after_id=after, limit=limit + 1, include_test=include_test)
     items = [OrderSummaryRead.model_validate(o).model_copy(update={"line_count": len(o.lines)})

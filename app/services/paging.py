@@ -28,3 +28,30 @@ def decode_cursor(cursor: str | None) -> dict[str, Any]:
         raise InvalidParameter("the cursor is not one this API handed out",
                                location={"parameter": "cursor"})
     return position
+
+
+def _bad_cursor() -> InvalidParameter:
+    return InvalidParameter("the cursor is not one this API handed out",
+                            location={"parameter": "cursor"})
+
+
+def cursor_int(cursor: str | None, key: str, default: int | None = None) -> int | None:
+    """An integer field of a cursor (an offset, the last id), checked."""
+    value = decode_cursor(cursor).get(key, default)
+    if value is None or value == default:
+        return value
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
+        raise _bad_cursor()
+    return value
+
+
+def cursor_pair(cursor: str | None, key: str) -> tuple[int, int] | None:
+    """A (product, location)-like pair of ids from a cursor, checked."""
+    value = decode_cursor(cursor).get(key)
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**63
+                    for v in value)):
+        raise _bad_cursor()
+    return value[0], value[1]

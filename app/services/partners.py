@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from adapters.common import valid_gln
 from app.errors import Conflict, InvalidParameter
 from app.security import Role, new_key
 from app.services.parties import X12_QUALIFIER_SCHEMES
@@ -28,14 +29,9 @@ def parse_identifier(text: str) -> tuple[str, str]:
     if not sep or not scheme or not value:
         raise InvalidParameter(f"identifier {text!r} must look like SCHEME:VALUE, e.g. ZZ:ACME")
     scheme = X12_QUALIFIER_SCHEMES.get(scheme, scheme)
-    if scheme == "GLN" and not _valid_gln(value):
+    if scheme == "GLN" and not valid_gln(value):
         raise InvalidParameter(f"GLN {value!r} is not 13 digits with a valid check digit")
     return scheme, value
-
-
-def _valid_gln(value: str) -> bool:
-    from stdnum import ean
-    return len(value) == 13 and ean.is_valid(value)
 
 
 def register_partner(session: Session, *, name: str, role: str, identifiers: list[str],

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from app.security import Caller
-from app.services.paging import decode_cursor, encode_cursor
+from app.services.paging import cursor_int, encode_cursor
 from app.services.promise_status import (
     STATUSES,
     LineFacts,
@@ -98,7 +98,7 @@ def list_promise_lines(session: Session, caller: Caller, *, today: date,
         and (due_to is None or ((d := _due(t)) is not None and d <= due_to))
     ]
     selected.sort(key=lambda t: (ATTENTION[t.status.status], _due(t) or date.max, t.line.id))
-    start = int(decode_cursor(cursor).get("offset", 0))
+    start = cursor_int(cursor, "offset", 0)
     page = selected[start:start + limit]
     more = start + limit < len(selected)
     return Page[PromiseLineRead](

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from adapters.common import normalise_gtin
 from app.errors import InvalidParameter
 from app.security import Caller, Role
-from app.services.paging import decode_cursor, encode_cursor
+from app.services.paging import cursor_pair, encode_cursor
 from app.store import product as product_store
 from app.store import sales as sales_store
 from app.store.models import InventorySnapshot, Location, Product
@@ -101,8 +101,7 @@ def sell_through(session: Session, caller: Caller, *, product_id: int | None,
     start = bucket_of(start, granularity)[0]
     end = bucket_of(end, granularity)[1]
     scope = demand_scope(caller)
-    position = decode_cursor(cursor).get("after")
-    after = tuple(position) if isinstance(position, list) and len(position) == 2 else None
+    after = cursor_pair(cursor, "after")
     series = sales_store.list_series(
         session, scope, product_id=product_id, location_id=location_id,
         reporter_id=reporter_id, start=start, end=end, after=after, limit=limit + 1,
@@ -185,23 +184,18 @@ def _series_rows(key: tuple[int, int], days: dict[date, dict[str, Decimal]],
 
 def sales_changes(session: Session, caller: Caller, *, cursor: str | None, limit: int,
                   include_test: bool) -> Page[SalesFactRead]:
-    position = decode_cursor(cursor).get("after", [0, 0])
-    if not (isinstance(position, list) and len(position) == 2
-            and all(isinstance(v, int) for v in position)):
-        raise InvalidParameter("the cursor is not one this API handed out",
-                               location={"parameter": "cursor"})
-    facts = sales_store.feed(session, demand_scope(caller), after=(position[0], position[1]),
-                             limit=limit, include_test=include_test)
+    position = cursor_pair(cursor, "after") or (0, 0)
+    facts = sales_store.feed(session, demand_scope(caller), after=position, limit=limit,
+                             include_test=include_test)
     items = [SalesFactRead.model_validate(f) for f in facts]
-    last = [facts[-1].tx_id or 0, facts[-1].id] if facts else position
+    last = [facts[-1].tx_id or 0, facts[-1].id] if facts else list(position)
     return Page[SalesFactRead](items=items, next_cursor=encode_cursor({"after": last}))
 
 
 def inventory(session: Session, caller: Caller, *, product_id: int | None,
               location_id: int | None, reporter_id: int | None, include_test: bool,
               cursor: str | None, limit: int) -> Page[InventoryRead]:
-    position = decode_cursor(cursor).get("after")
-    after = tuple(position) if isinstance(position, list) and len(position) == 2 else None
+    after = cursor_pair(cursor, "after")
     snaps = sales_store.latest_snapshots(
         session, demand_scope(caller), product_id=product_id, location_id=location_id,
         reporter_id=reporter_id, include_test=include_test, after=after, limit=limit + 1)

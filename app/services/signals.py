@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidParameter, NotFound
 from app.security import Caller
 from app.services import forecasting, replenishment
-from app.services.paging import decode_cursor, encode_cursor
+from app.services.paging import cursor_pair, encode_cursor
 from app.services.sell_through import demand_scope
 from app.settings import Settings
 from app.store import sales as sales_store
@@ -43,9 +43,9 @@ def list_signals(session: Session, caller: Caller, settings: Settings, *, today:
         session, scope, product_id=product_id, location_id=location_id, reporter_id=None,
         include_test=include_test, after=None, limit=1_000_000)}
     pairs = sorted(set(facts) | set(snapshots))
-    position = decode_cursor(cursor).get("after")
-    if isinstance(position, list) and len(position) == 2:
-        pairs = [p for p in pairs if p > tuple(position)]
+    after = cursor_pair(cursor, "after")
+    if after is not None:
+        pairs = [p for p in pairs if p > after]
     stored = sales_store.parameters_of(session, set(pairs))
     packs = dict(session.query(Product.id, Product.pack_size)
                  .filter(Product.id.in_({p for p, _ in pairs})).all()) if pairs else {}
@@ -98,9 +98,9 @@ def list_forecasts(session: Session, caller: Caller, *, today: date, product_id:
         session, demand_scope(caller), product_id=product_id, location_id=location_id,
         start=start, end=end, include_test=include_test))
     pairs = sorted(facts)
-    position = decode_cursor(cursor).get("after")
-    if isinstance(position, list) and len(position) == 2:
-        pairs = [p for p in pairs if p > tuple(position)]
+    after = cursor_pair(cursor, "after")
+    if after is not None:
+        pairs = [p for p in pairs if p > after]
     page, more = pairs[:limit], len(pairs) > limit
     items = []
     for pair in page:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import InvalidParameter, NotFound
 from app.security import Caller
 from app.services.ingest import reprocess_file
-from app.services.paging import decode_cursor, encode_cursor
+from app.services.paging import cursor_int, encode_cursor
 from app.settings import Settings
 from app.store import interchange as ic_store
 from app.store.db import session_scope
@@ -111,10 +111,7 @@ def list_uploads(session: Session, caller: Caller, *, status: str | None, partne
     if received_from and received_to and received_from > received_to:
         raise InvalidParameter("received_from is after received_to",
                                location={"parameter": "received_from"})
-    before_id = decode_cursor(cursor).get("before_id")
-    if before_id is not None and (not isinstance(before_id, int) or isinstance(before_id, bool)):
-        raise InvalidParameter("the cursor is not one this API handed out",
-                               location={"parameter": "cursor"})
+    before_id = cursor_int(cursor, "before_id")
     if not caller.is_ops:
         if partner_id is not None and partner_id != caller.partner_id:
             return Page[UploadSummary](items=[])

@@ -75,7 +75,7 @@ def get_last_numeric_control(session: Session, standard: str, sender: str,
                Interchange.id != exclude_id)
         .order_by(Interchange.id.desc()).limit(5)
     ):
-        if number.isdigit():
+        if number.isascii() and number.isdigit():
             return int(number)
     return None
 

@@ -279,3 +279,27 @@ def test_a_quantity_too_large_to_store_rejects_the_message_not_the_upload(client
     assert any("does not fit NUMERIC" in i["text"] or "out of range" in i["text"]
                for i in message["issues"])
     assert session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def test_a_non_ascii_digit_is_refused_where_it_stands_not_a_500(client, ops, session):
+    """'²' passes str.isdigit() but not int(): CTT01 must not crash the upload."""
+    text = (CORPUS / "x12" / "node-x12__850_fat.edi").read_bytes()
+    response = upload(client, ops, text.replace(b"CTT*6", "CTT*6²".encode("latin-1")))
+    assert response.status_code in (201, 422), response.text
+    body = response.json().get("upload", response.json())
+    assert body["status"] != "received"  # processed to the end, nothing left half-way
+
+
+def test_an_adapter_defect_rejects_the_message_with_the_reason(client, ops, session,
+                                                                 monkeypatch):
+    import adapters
+
+    def broken(message):
+        raise ValueError("a defect in the mapping")
+
+    monkeypatch.setitem(adapters.REGISTRY, (adapters.Standard.X12, "850"), broken)
+    response = upload(client, ops, (GOLDEN / "x12" / "850-northwind-original.edi").read_bytes())
+    assert response.status_code == 422
+    [message] = response.json()["upload"]["interchanges"][0]["messages"]
+    assert message["status"] == "rejected"
+    assert "a defect in the mapping" in message["issues"][0]["text"]

@@ -115,3 +115,26 @@ def test_concurrent_writers_on_sqlite_wait_their_turn(fresh_store_url):
         assert session.query(Partner).count() == 60
     engine.dispose()
     assert errors == []
+
+
+def test_tampered_cursors_are_422_on_every_list_never_500(client, make_partner):
+    from app.services.paging import encode_cursor
+
+    partner, key = make_partner("Northwind", "distributor", ["ZZ:NORTHWIND"])
+    _, ops = make_partner("Ops", "ops", [])
+    bad = [encode_cursor(c) for c in (
+        {"offset": "x"}, {"offset": -1}, {"before_id": "x"}, {"before_id": 2**70},
+        {"after": ["a", "b"]}, {"after": [1]}, {"after": [2**70, 1]},
+        {"key": ["x", 1, "y"]}, {"key": ["2026-01-01T00:00:00", "order", "z"]}, {"same": "x"},
+    )] + ["%%%", "bm90IGpzb24"]
+    lists = ["/v1/orders", "/v1/promises", "/v1/sell-through", "/v1/sell-through/changes",
+             "/v1/inventory", "/v1/forecasts", "/v1/replenishment/signals", "/v1/customers",
+             f"/v1/customers/{partner.id}/timeline", "/v1/cases", "/v1/jobs",
+             "/v1/interchanges"]
+    for url in lists:
+        for cursor in bad:
+            response = client.get(url, params={"cursor": cursor},
+                                  headers={"Authorization": f"Bearer {ops}"})
+            assert response.status_code in (200, 422), (url, cursor, response.text)
+            if response.status_code == 422:
+                assert response.headers["content-type"] == "application/problem+json"
