@@ -69,8 +69,8 @@ RFF_QUALIFIER, RFF_REFERENCE, RFF_LINE = 1, 2, 3
 MOA_C516 = 1
 MOA_QUALIFIER, MOA_AMOUNT, MOA_CURRENCY = 1, 2, 3
 # LOC: 3227 qualifier, C517 (3225 id : 1131 list : 3055 agency : 3224 name).
-LOC_QUALIFIER = 1
 LOC_C517 = 2
+C517_3225_NAME = 4  # the place's name, inside C517
 # TDT: 8051 stage, 8028 conveyance reference, C220 mode, C228 means, C040 carrier
 # (3127 id : 1131 : 3055 : 3128 name).
 TDT_C040 = 5
@@ -325,7 +325,8 @@ def party(seg: Segment, roles: dict[str, str] | None = None) -> PartyRef | None:
 
 def place(seg: Segment, role: str = "location") -> PartyRef | None:
     """LOC -> PartyRef (agency 9 = GLN, otherwise the partners' own location code)."""
-    return identified(seg, LOC_C517, role, seg.value(LOC_C517, 4).strip() or None)
+    return identified(seg, LOC_C517, role,
+                      seg.value(LOC_C517, C517_3225_NAME).strip() or None)
 
 
 def add_party(parties: list[PartyRef], issues: list[Issue], seg: Segment,

@@ -78,7 +78,8 @@ def serve(
         upgrade(settings.database_url)
     os.environ["EDIHUB_DATABASE_URL"] = settings.database_url
     get_settings.cache_clear()  # the app (and each worker) reads the settings afresh
-    uvicorn.run("app.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
 
 
 @app.command()

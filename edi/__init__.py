@@ -75,6 +75,7 @@ def detect(head: bytes) -> Standard:
 def _reader(stream: BinaryIO, limits: Limits, retain: bool):
     head = stream.read(_SNIFF)
     standard = detect(head)
+    # Readers are imported on first use so an X12-only caller never loads lxml or pydifact.
     rest = _Rejoined(head, stream)
     if standard is Standard.X12:
         from edi.x12.reader import X12Reader

@@ -45,8 +45,6 @@ from schemas.upload import FileStatus, UploadSummary
 
 router = APIRouter(prefix="/v1/interchanges", tags=["interchanges"])
 
-RAW_TYPES = ("application/edi-x12", "application/edifact", "application/xml", "text/xml",
-             "application/octet-stream", "text/plain", "application/edi-consent")
 
 
 @router.post(

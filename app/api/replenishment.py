@@ -16,7 +16,7 @@ from app.errors import (
 )
 from app.services.clock import today
 from app.services.signals import list_forecasts, list_signals, set_parameters
-from app.services.vmi import FORMATS, write_signals
+from app.services.vmi import FORMATS, signals_as_edi
 from schemas.api import SIGNAL_HELP, ForecastRead, Page, ParametersUpdate, SignalRead
 
 router = APIRouter(prefix="/v1", tags=["replenishment"])
@@ -55,10 +55,8 @@ def read_signals_edi(
     location: IdQuery = None, product: IdQuery = None,
     urgency: str | None = None,
 ) -> Response:
-    page = list_signals(session, caller, settings, today=today(), location_id=location,
-                        product_id=product, urgency=urgency, include_test=False, cursor=None,
-                        limit=10_000)
-    text, media = write_signals(session, caller, page.items, format, today())
+    text, media = signals_as_edi(session, caller, settings, fmt=format, today=today(),
+                                 location_id=location, product_id=product, urgency=urgency)
     return Response(text, media_type=media)
 
 

@@ -41,7 +41,6 @@ from schemas.customer import (
 )
 
 WINDOW_DAYS = 365
-CATEGORIES = ("complaint", "question", "return", "visit", "call")
 
 
 def _viewer(caller: Caller | None) -> tuple[str | None, int | None]:

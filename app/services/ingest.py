@@ -32,6 +32,7 @@ from app.services.parties import FactContext
 from app.services.shipments import apply_ship_notice
 from app.settings import Settings
 from app.store import interchange as ic_store
+from app.store import partner as partner_store
 from app.store.db import session_scope
 from app.store.models import EdiIssue, Interchange, Message, Partner, StoredFile
 from app.store.types import utcnow
@@ -134,7 +135,8 @@ def reprocess_file(sessions: sessionmaker[Session], file_id: int,
         file = ic_store.get_file_for_update(session, file_id)
         if file is None:
             raise NotFound(f"interchange upload {file_id} does not exist")
-        uploader = session.get(Partner, file.uploader_id) if file.uploader_id else None
+        uploader = partner_store.get_by_id(session, file.uploader_id) if file.uploader_id \
+            else None
         earlier_issues = ic_store.list_file_level_issues(session, file.id)
         if file.status in ("received", "failed"):
             file.error = None
@@ -208,7 +210,8 @@ def process_file(session: Session, file_id: int, settings: Settings, *,
         return False
     file.standard = parsed.standard.value
     _record_issues(session, file.id, None, None, parsed.issues)
-    uploader = session.get(Partner, file.uploader_id) if file.uploader_id else None
+    uploader = partner_store.get_by_id(session, file.uploader_id) if file.uploader_id \
+        else None
     statuses: list[str] = []
     for position, interchange in enumerate(parsed.interchanges, start=1):
         status = _ingest_interchange(session, file, position, interchange, uploader,

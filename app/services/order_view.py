@@ -13,7 +13,7 @@ from app.security import Caller
 from app.services.paging import cursor_int, encode_cursor
 from app.services.promises import thread_lines
 from app.store import order as order_store
-from app.store.models import Product
+from app.store import product as product_store
 from schemas.api import (
     OrderLineRead,
     OrderRead,
@@ -53,7 +53,7 @@ def get_order(session: Session, order_id: int, caller: Caller, today: date) -> O
     lines = []
     for line in order.lines:
         t = threaded[line.id]
-        product = session.get(Product, line.product_id) if line.product_id else None
+        product = product_store.get_by_id(session, line.product_id) if line.product_id else None
         lines.append(OrderLineRead.model_validate(line).model_copy(update={
             "gtin": product.gtin if product else None,
             "promises": [PromiseRead.model_validate(p) for p in t.promises],

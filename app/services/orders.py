@@ -137,7 +137,6 @@ def apply_order_response(session, doc: OrderResponseDoc, ctx: FactContext) -> li
     line_docs: list[OrderResponseLineDoc] = list(doc.lines)
     if not line_docs:
         line_docs = _whole_order_lines(doc, order)
-    versions: dict[tuple, int] = {}
     grouped: dict[tuple, list[OrderResponseLineDoc]] = defaultdict(list)
     for ld in line_docs:
         product = parties.resolve_product(session, ld.product, seller)
@@ -146,15 +145,13 @@ def apply_order_response(session, doc: OrderResponseDoc, ctx: FactContext) -> li
         grouped[(line.id if line else None, ld.line_number)].append(ld)
     promises = []
     for (line_id, line_number), docs in grouped.items():
-        key = (line_id, line_number)
-        if key not in versions:
-            versions[key] = order_store.next_promise_version(
-                session, order_line_id=line_id, buyer_id=buyer_id, po_number=doc.po_number,
-                line_number=line_number)
+        version = order_store.next_promise_version(
+            session, order_line_id=line_id, buyer_id=buyer_id, po_number=doc.po_number,
+            line_number=line_number)  # one new version per line, shared by its split parts
         for ld in docs:
             promises.append(order_store.add_promise(session, Promise(
                 order_line_id=line_id, supplier_id=seller.id, buyer_id=buyer_id,
-                po_number=doc.po_number, line_number=ld.line_number, version=versions[key],
+                po_number=doc.po_number, line_number=ld.line_number, version=version,
                 status=ld.status, quantity=ld.quantity, uom=ld.uom,
                 promised_ship=ld.promised_ship, promised_delivery=ld.promised_delivery,
                 unit_price=ld.unit_price, message_id=ctx.message_id,

@@ -19,8 +19,8 @@ from app.errors import InvalidParameter, NotFound
 from app.security import Caller
 from app.services.sell_through import resolve_product
 from app.store import order as order_store
+from app.store import partner as partner_store
 from app.store import sales as sales_store
-from app.store.models import Location
 from schemas.api import PartialOffer, QuoteRead, QuoteRequest, ScheduledReceipt
 
 DEFAULT_TRANSIT_DAYS = 2
@@ -32,7 +32,7 @@ def quote_promise(session: Session, caller: Caller, request: QuoteRequest,
     if product_id is None:
         raise InvalidParameter("name the product by product_id or gtin",
                                location={"parameter": "product_id"})
-    location = session.get(Location, request.location_id)
+    location = partner_store.get_location_by_id(session, request.location_id)
     if location is None or (not caller.is_ops and location.partner_id != caller.partner_id):
         raise NotFound(f"location {request.location_id} does not exist")
     # the caller's own location (or ops): its stock is readable whoever reported it

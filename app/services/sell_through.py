@@ -27,9 +27,10 @@ from adapters.common import normalise_gtin
 from app.errors import InvalidParameter
 from app.security import Caller, Role
 from app.services.paging import cursor_pair, encode_cursor
+from app.store import partner as partner_store
 from app.store import product as product_store
 from app.store import sales as sales_store
-from app.store.models import InventorySnapshot, Location, Product
+from app.store.models import InventorySnapshot
 from app.store.sales import DemandScope
 from schemas.api import (
     InventoryRead,
@@ -135,10 +136,8 @@ def sell_through(session: Session, caller: Caller, *, product_id: int | None,
 def _names(session: Session, series: list[tuple[int, int]]) -> dict:
     products = {p for p, _ in series}
     locations = {loc for _, loc in series}
-    gtins = {p.id: p.gtin for p in session.query(Product).filter(Product.id.in_(products))}
-    codes = {loc.id: loc.code for loc in
-             session.query(Location).filter(Location.id.in_(locations))}
-    return {"gtin": gtins, "location": codes}
+    return {"gtin": product_store.gtins_of(session, products),
+            "location": partner_store.location_codes_of(session, locations)}
 
 
 def _series_rows(key: tuple[int, int], days: dict[date, dict[str, Decimal]],

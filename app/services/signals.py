@@ -13,8 +13,10 @@ from app.services import forecasting, replenishment
 from app.services.paging import cursor_pair, encode_cursor
 from app.services.sell_through import demand_scope
 from app.settings import Settings
+from app.store import partner as partner_store
+from app.store import product as product_store
 from app.store import sales as sales_store
-from app.store.models import InventorySnapshot, Location, Product
+from app.store.models import InventorySnapshot
 from schemas.api import ForecastRead, Page, ParametersUpdate, SignalRead
 
 URGENCIES = ("critical", "reorder", "ok", "unknown")
@@ -47,8 +49,7 @@ def list_signals(session: Session, caller: Caller, settings: Settings, *, today:
     if after is not None:
         pairs = [p for p in pairs if p > after]
     stored = sales_store.parameters_of(session, set(pairs))
-    packs = dict(session.query(Product.id, Product.pack_size)
-                 .filter(Product.id.in_({p for p, _ in pairs})).all()) if pairs else {}
+    packs = product_store.pack_sizes_of(session, {p for p, _ in pairs})
     items: list[SignalRead] = []
     last = None
     for pair in pairs:
@@ -80,9 +81,9 @@ def _signal_fields(signal: replenishment.Signal) -> dict:
 
 
 def set_parameters(session: Session, update: ParametersUpdate) -> None:
-    if session.get(Product, update.product_id) is None:
+    if product_store.get_by_id(session, update.product_id) is None:
         raise NotFound(f"product {update.product_id} does not exist")
-    if session.get(Location, update.location_id) is None:
+    if partner_store.get_location_by_id(session, update.location_id) is None:
         raise NotFound(f"location {update.location_id} does not exist")
     values = update.model_dump(exclude={"product_id", "location_id"}, exclude_unset=True)
     sales_store.upsert_parameters(session, product_id=update.product_id,

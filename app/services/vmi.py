@@ -10,7 +10,11 @@ from decimal import ROUND_CEILING, Decimal
 from sqlalchemy.orm import Session
 
 from app.security import Caller
+from app.services.signals import list_signals
+from app.settings import Settings
 from app.store import interchange as ic_store
+from app.store import partner as partner_store
+from app.store import product as product_store
 from app.store.models import Location, Partner, Product
 from app.store.types import UTC
 from edi.documents import (
@@ -46,26 +50,43 @@ def party_id(partner: Partner | None, syntax: str) -> PartyId:
     return PartyId(partner.slug.upper()[:15], table["ZZ"], partner.name)
 
 
+def signals_as_edi(session: Session, caller: Caller, settings: Settings, *, fmt: str,
+                   today: date, location_id: int | None, product_id: int | None,
+                   urgency: str | None) -> tuple[str, str]:
+    """Every signal the caller may see (all pages), as one EDI text dated `today`."""
+    signals: list[SignalRead] = []
+    cursor = None
+    while True:
+        page = list_signals(session, caller, settings, today=today, location_id=location_id,
+                            product_id=product_id, urgency=urgency, include_test=False,
+                            cursor=cursor, limit=settings.page_size_max)
+        signals.extend(page.items)
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    return write_signals(session, caller, signals, fmt, today)
+
+
 def write_signals(session: Session, caller: Caller, signals: list[SignalRead], fmt: str,
                   today: date) -> tuple[str, str]:
     """(EDI text, media type): one interchange per location owner with something to order."""
     syntax = fmt.split("-")[0]
-    sender_partner = session.get(Partner, caller.partner_id)
+    sender_partner = partner_store.get_by_id(session, caller.partner_id)
     sender = party_id(sender_partner if sender_partner and sender_partner.identifiers
                       else None, syntax)
     by_owner: dict[int, list[tuple[SignalRead, Location, Product]]] = defaultdict(list)
     for signal in signals:
         if not signal.suggested_qty and not fmt.endswith(("830", "delfor")):
             continue
-        location = session.get(Location, signal.location_id)
-        product = session.get(Product, signal.product_id)
+        location = partner_store.get_location_by_id(session, signal.location_id)
+        product = product_store.get_by_id(session, signal.product_id)
         if location is None or product is None or not product.gtin:
             continue
         by_owner[location.partner_id].append((signal, location, product))
     created = datetime.combine(today, time(0, 0), tzinfo=UTC)
     parts = []
     for owner_id, rows in sorted(by_owner.items()):
-        owner = session.get(Partner, owner_id)
+        owner = partner_store.get_by_id(session, owner_id)
         receiver = party_id(owner, syntax)
         key = f"{syntax}:{receiver.qualifier}:{receiver.id}"
         env = EnvelopeSpec(

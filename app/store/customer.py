@@ -173,10 +173,6 @@ def add_case(session: Session, case: Case) -> Case:
     return case
 
 
-def get_case(session: Session, case_id: int) -> Case | None:
-    return session.get(Case, case_id)
-
-
 def search_cases(session: Session, *, terms: list[str], partner_ids: list[int] | None,
                  limit: int, before_id: int | None) -> list[Case]:
     """Cases whose subject or resolution contain every term (PostgreSQL: full-text match on

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -22,12 +24,8 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 
 def head_revision() -> str | None:
-    from alembic.script import ScriptDirectory
-
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
 def current_revision(connection) -> str | None:
-    from alembic.migration import MigrationContext
-
     return MigrationContext.configure(connection).get_current_revision()

@@ -65,12 +65,6 @@ def list_shipment_lines_of_lines(session: Session, line_ids: list[int]) -> list[
     ))
 
 
-def delete_lines(session: Session, lines: list[OrderLine]) -> None:
-    for line in lines:
-        session.delete(line)
-    session.flush()
-
-
 def next_promise_version(session: Session, *, order_line_id: int | None, buyer_id: int | None,
                          po_number: str, line_number: str | None) -> int:
     """The version the next promise for a line gets: 1 + the highest so far."""

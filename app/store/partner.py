@@ -93,3 +93,14 @@ def add_location(session: Session, *, partner_id: int, code: str, gln: str | Non
 def list_locations(session: Session, partner_id: int) -> list[Location]:
     return list(session.scalars(select(Location).where(Location.partner_id == partner_id)
                                 .order_by(Location.code)))
+
+
+def get_location_by_id(session: Session, location_id: int) -> Location | None:
+    return session.get(Location, location_id)
+
+
+def location_codes_of(session: Session, location_ids: set[int]) -> dict[int, str]:
+    if not location_ids:
+        return {}
+    return dict(session.execute(
+        select(Location.id, Location.code).where(Location.id.in_(location_ids))).all())

@@ -39,3 +39,21 @@ def add_reference(session: Session, product: Product, scheme: str, value: str,
         session.add(ProductIdentifier(product_id=product.id, scheme=scheme, value=value,
                                       partner_id=partner_id))
         session.flush()
+
+
+def get_by_id(session: Session, product_id: int) -> Product | None:
+    return session.get(Product, product_id)
+
+
+def gtins_of(session: Session, product_ids: set[int]) -> dict[int, str | None]:
+    if not product_ids:
+        return {}
+    return dict(session.execute(
+        select(Product.id, Product.gtin).where(Product.id.in_(product_ids))).all())
+
+
+def pack_sizes_of(session: Session, product_ids: set[int]):
+    if not product_ids:
+        return {}
+    return dict(session.execute(
+        select(Product.id, Product.pack_size).where(Product.id.in_(product_ids))).all())

@@ -14,7 +14,7 @@ MISSING = "13"
 NOT_SUPPORTED_IN_POSITION = "15"
 TOO_MANY_CONSTITUENTS = "16"
 UNSPECIFIED = "18"
-INVALID_SERVICE_CHARACTER = "20"  # a character advised in UNA is invalid as service character
+
 INVALID_CHARACTER = "21"  # not a valid character of the syntax identifier (UNB S001)
 DUPLICATE = "26"
 REFERENCES_DO_NOT_MATCH = "28"

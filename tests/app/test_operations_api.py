@@ -120,7 +120,7 @@ def test_concurrent_writers_on_sqlite_wait_their_turn(fresh_store_url):
 def test_tampered_cursors_are_422_on_every_list_never_500(client, make_partner):
     from app.services.paging import encode_cursor
 
-    partner, key = make_partner("Northwind", "distributor", ["ZZ:NORTHWIND"])
+    partner, _ = make_partner("Northwind", "distributor", ["ZZ:NORTHWIND"])
     _, ops = make_partner("Ops", "ops", [])
     bad = [encode_cursor(c) for c in (
         {"offset": "x"}, {"offset": -1}, {"before_id": "x"}, {"before_id": 2**70},
