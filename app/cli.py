@@ -161,19 +161,19 @@ def ingest(
 
 def _ingest_files(sessions, settings: Settings, files: list[Path],
                   as_partner: str | None) -> None:
-    from app.services.ingest import Upload, ingest_upload
-    from app.services.uploads import describe_upload
-    from app.store import partner as partner_store
+    from app.services.ingest import Upload
+    from app.services.partners import uploader_of
+    from app.services.uploads import take_upload
     from app.store.db import session_scope
 
     uploader_id, is_ops = None, True
     if as_partner:
         with session_scope(sessions) as session:
-            partner = partner_store.get_by_slug(session, as_partner)
-            if partner is None:
-                err_console.print(f"[red]error:[/] no partner with slug {as_partner!r}")
-                raise typer.Exit(2)
-            uploader_id, is_ops = partner.id, partner.role == "ops"
+            uploader = uploader_of(session, as_partner)
+        if uploader is None:
+            err_console.print(f"[red]error:[/] no partner with slug {as_partner!r}")
+            raise typer.Exit(2)
+        uploader_id, is_ops = uploader.partner_id, uploader.trusted
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=err_console, disable=len(files) < 2) as progress:
@@ -184,9 +184,7 @@ def _ingest_files(sessions, settings: Settings, files: list[Path],
             if not upload.content.strip():
                 results.append((path, None, "empty file"))
             else:
-                outcome = ingest_upload(sessions, upload, settings)
-                with session_scope(sessions) as session:
-                    results.append((path, describe_upload(session, outcome.file_id, None), ""))
+                results.append((path, take_upload(sessions, upload, settings, None)[0], ""))
             progress.advance(task)
     table = Table("file", "upload", "standard", "status", "messages", "issues")
     failed = 0

@@ -31,15 +31,16 @@ from app.errors import (
     UploadTooLarge,
     problem_responses,
 )
-from app.services.ingest import Upload, ingest_upload
+from app.services.ingest import Upload
 from app.services.uploads import (
     describe_upload,
     get_acknowledgement,
     get_visible_file,
     list_uploads,
+    raise_for_rejection,
     reprocess_upload,
+    take_upload,
 )
-from app.store.db import session_scope
 from schemas.api import Page, UploadRead
 from schemas.upload import FileStatus, UploadSummary
 
@@ -79,39 +80,13 @@ async def upload_interchange(
         uploader_is_ops=caller.is_ops, filename=filename, content_type=content_type,
         idempotency_key=idempotency_key,
     )
-    outcome = await run_in_threadpool(ingest_upload, sessions, upload, settings)
-    with session_scope(sessions) as session:
-        described = describe_upload(session, outcome.file_id, caller)
-    if outcome.duplicate or not outcome.created:
+    described, repeat = await run_in_threadpool(take_upload, sessions, upload, settings,
+                                                caller)
+    if repeat:
         response.status_code = 200
         return described
-    _raise_for_rejection(described)
+    raise_for_rejection(described)
     return described
-
-
-def _raise_for_rejection(described: UploadRead) -> None:
-    extra = {"upload": described.model_dump(mode="json")}
-    if described.status == "failed":
-        first = described.issues[0] if described.issues else None
-        raise UnreadableUpload(
-            first.text if first else "the upload cannot be read",
-            location=first.location if first else None, extra=extra)
-    for interchange in described.interchanges:
-        for issue in interchange.issues:
-            if issue.code == "sender-not-uploader":
-                raise SenderNotUploader(issue.text, location=issue.location, extra=extra)
-    if described.status == "rejected":
-        issues = [i for ic in described.interchanges for i in ic.issues] + [
-            i for ic in described.interchanges for m in ic.messages for i in m.issues
-        ] + described.issues
-        errors = [i for i in issues if i.severity == "error"] or issues
-        first = errors[0] if errors else None
-        detail = "nothing in the upload was accepted"
-        if first is not None:
-            where = ", ".join(f"{k} {v}" for k, v in first.location.items())
-            detail = f"{first.text} ({where})" if where else first.text
-        raise InterchangeRejected(detail, location=first.location if first else None,
-                                  extra=extra)
 
 
 async def _read_body(request: Request, limit: int) -> tuple[bytes, str | None, str | None]:

@@ -1,6 +1,7 @@
 """The inbox: partners (or their transfer software) drop files in `<inbox>/<partner-slug>/`;
 each settled file is ingested exactly like an upload by that partner, then moved to
-`archive/` or `error/` beside it with a `.reason.txt` saying what happened.
+`archive/` or `error/` beside it with a `.reason.txt` saying what happened. Run by the inbox
+job, this is a transaction boundary: each file is ingested in its own transactions.
 
 A file still being written is left for the next run: it is taken only once its size and
 modification time have not changed for `settle_seconds`.
@@ -15,10 +16,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services.ingest import Upload, ingest_upload
-from app.services.uploads import describe_upload
+from app.services.ingest import Upload
+from app.services.partners import uploader_of
+from app.services.uploads import take_upload
 from app.settings import Settings
-from app.store import partner as partner_store
 from app.store.db import session_scope
 from app.store.types import utcnow
 
@@ -63,8 +64,7 @@ def _settled(path: Path, settle_seconds: float) -> bool:
 def _take(sessions, settings: Settings, folder: Path, path: Path, report: InboxReport,
           root: Path) -> None:
     with session_scope(sessions) as session:
-        partner = partner_store.get_by_slug(session, folder.name)
-        uploader = (partner.id, partner.role == "ops") if partner is not None else None
+        uploader = uploader_of(session, folder.name)
     name = str(path.relative_to(root))
     if uploader is None:
         _move(path, ERROR, f"no partner has the slug {folder.name!r}; the folder name must be "
@@ -76,11 +76,9 @@ def _take(sessions, settings: Settings, folder: Path, path: Path, report: InboxR
         _move(path, ERROR, "the file is empty")
         report.failed.append(name)
         return
-    outcome = ingest_upload(sessions, Upload(
-        content=content, source="inbox", uploader_id=uploader[0], uploader_is_ops=uploader[1],
-        filename=path.name), settings)
-    with session_scope(sessions) as session:
-        described = describe_upload(session, outcome.file_id, None)
+    described, _ = take_upload(sessions, Upload(
+        content=content, source="inbox", uploader_id=uploader.partner_id,
+        uploader_is_ops=uploader.trusted, filename=path.name), settings, None)
     reason = f"upload {described.id}: {described.status}"
     problems = [i.text for i in described.issues] + [
         i.text for ic in described.interchanges for i in ic.issues if i.severity == "error"]

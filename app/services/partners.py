@@ -60,3 +60,18 @@ def _default_key_role(partner_role: str) -> str:
     if partner_role in ("ops", "manufacturer"):
         return partner_role
     return "distributor"
+
+
+@dataclass(frozen=True, slots=True)
+class Uploader:
+    """Who files arrive from: a partner, and whether it may upload in others' names (ops)."""
+
+    partner_id: int
+    trusted: bool
+
+
+def uploader_of(session: Session, slug: str) -> Uploader | None:
+    partner = partner_store.get_by_slug(session, slug)
+    if partner is None:
+        return None
+    return Uploader(partner.id, partner.role == "ops")

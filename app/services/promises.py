@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from app.errors import InvalidParameter
 from app.security import Caller
 from app.services.paging import cursor_int, encode_cursor
 from app.services.promise_status import (
@@ -88,6 +89,10 @@ def list_promise_lines(session: Session, caller: Caller, *, today: date,
                        status: list[str] | None, partner_id: int | None,
                        due_from: date | None, due_to: date | None, include_test: bool,
                        cursor: str | None, limit: int) -> Page[PromiseLineRead]:
+    unknown = sorted(set(status or ()) - set(STATUSES))
+    if unknown:
+        raise InvalidParameter(f"unknown status {', '.join(unknown)}; one of "
+                               f"{', '.join(STATUSES)}", location={"parameter": "status"})
     rows = order_store.list_lines(session, viewer_id=None if caller.is_ops else caller.partner_id,
                                   partner_id=partner_id, include_test=include_test)
     threaded = thread_lines(session, rows, today)

@@ -7,9 +7,15 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import InvalidParameter, NotFound
+from app.errors import (
+    InterchangeRejected,
+    InvalidParameter,
+    NotFound,
+    SenderNotUploader,
+    UnreadableUpload,
+)
 from app.security import Caller
-from app.services.ingest import reprocess_file
+from app.services.ingest import Upload, ingest_upload, reprocess_file
 from app.services.paging import cursor_int, encode_cursor
 from app.settings import Settings
 from app.store import interchange as ic_store
@@ -134,9 +140,51 @@ def list_uploads(session: Session, caller: Caller, *, status: str | None, partne
         next_cursor=encode_cursor({"before_id": items[-1].id}) if more and items else None)
 
 
+def take_upload(sessions: sessionmaker[Session], upload: Upload, settings: Settings,
+                caller: Caller | None) -> tuple[UploadRead, bool]:
+    """Ingest one upload and describe what it became; `(described, repeat)`, repeat being
+    True for an answer about an earlier upload (a duplicate, or a repeated Idempotency-Key).
+
+    A transaction boundary (like a request): ingest commits its own transactions, then the
+    description is read in one more. Callers that answer over HTTP pass the result to
+    `raise_for_rejection`.
+    """
+    outcome = ingest_upload(sessions, upload, settings)
+    with session_scope(sessions) as session:
+        described = describe_upload(session, outcome.file_id, caller)
+    return described, outcome.duplicate or not outcome.created
+
+
+def raise_for_rejection(described: UploadRead) -> None:
+    """The problem document for an upload nothing of which was accepted, naming where."""
+    extra = {"upload": described.model_dump(mode="json")}
+    if described.status == "failed":
+        first = described.issues[0] if described.issues else None
+        raise UnreadableUpload(
+            first.text if first else "the upload cannot be read",
+            location=first.location if first else None, extra=extra)
+    for interchange in described.interchanges:
+        for issue in interchange.issues:
+            if issue.code == "sender-not-uploader":
+                raise SenderNotUploader(issue.text, location=issue.location, extra=extra)
+    if described.status == "rejected":
+        issues = [i for ic in described.interchanges for i in ic.issues] + [
+            i for ic in described.interchanges for m in ic.messages for i in m.issues
+        ] + described.issues
+        errors = [i for i in issues if i.severity == "error"] or issues
+        first = errors[0] if errors else None
+        detail = "nothing in the upload was accepted"
+        if first is not None:
+            where = ", ".join(f"{k} {v}" for k, v in first.location.items())
+            detail = f"{first.text} ({where})" if where else first.text
+        raise InterchangeRejected(detail, location=first.location if first else None,
+                                  extra=extra)
+
+
 def reprocess_upload(sessions: sessionmaker[Session], file_id: int, caller: Caller,
                      settings: Settings) -> UploadRead:
-    """Run an upload's stored bytes through the pipeline again (ops); what it became now."""
+    """Run an upload's stored bytes through the pipeline again (ops); what it became now.
+    A transaction boundary, like `take_upload`."""
     reprocess_file(sessions, file_id, settings)
     with session_scope(sessions) as session:
         return describe_upload(session, file_id, caller)

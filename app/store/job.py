@@ -30,6 +30,8 @@ def job_lock(engine: Engine, job_id: str, owner: str, ttl: timedelta) -> Iterato
     """Yields True when this process holds the job's lock for the duration of the block."""
     if engine.dialect.name == "postgresql":
         key = _advisory_key(job_id)
+        # A connection of its own, outside the job's transactions, holds the session-level
+        # lock for the run (its commits end only its own statements, never the job's work).
         with engine.connect() as conn:
             held = bool(conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}))
             conn.commit()
