@@ -64,7 +64,7 @@ def read_churn(session: SessionDep, caller: CallerDep, flagged: bool = False) ->
 def recompute(session: SessionDep, caller: OpsDep, settings: SettingsDep,
               basis: Annotated[str, Query(pattern="^(orders|invoices)$")] = "orders"
               ) -> ScoreRun:
-    return ScoreRun(**customers.compute_scores(session, settings, today(), basis))
+    return customers.compute_scores(session, settings, today(), basis)
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerDetail,

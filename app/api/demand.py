@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -14,7 +14,6 @@ from app.errors import InvalidApiKey, InvalidParameter, problem_responses
 from app.services.clock import today
 from app.services.sell_through import (
     inventory,
-    resolve_product,
     sales_changes,
     sell_through,
 )
@@ -54,10 +53,8 @@ def read_sell_through(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, description="Series per page")] = 100,
 ):
-    end = window_to or today()
-    start = window_from or end - timedelta(days=27)
-    page = sell_through(session, caller, product_id=resolve_product(session, product, gtin),
-                        location_id=location, reporter_id=reporter, start=start, end=end,
+    page = sell_through(session, caller, product_id=product, gtin=gtin, location_id=location,
+                        reporter_id=reporter, start=window_from, end=window_to, today=today(),
                         granularity=granularity, include_test=include_test, cursor=cursor,
                         limit=min(limit, settings.page_size_max))
     if "text/csv" in request.headers.get("accept", ""):
@@ -116,6 +113,6 @@ def read_inventory(
     reporter: IdQuery = None, include_test: bool = False, cursor: str | None = None,
     limit: Annotated[int, Query(ge=1)] = 100,
 ) -> Page[InventoryRead]:
-    return inventory(session, caller, product_id=resolve_product(session, product, gtin),
-                     location_id=location, reporter_id=reporter, include_test=include_test,
-                     cursor=cursor, limit=min(limit, settings.page_size_max))
+    return inventory(session, caller, product_id=product, gtin=gtin, location_id=location,
+                     reporter_id=reporter, include_test=include_test, cursor=cursor,
+                     limit=min(limit, settings.page_size_max))

@@ -26,7 +26,7 @@ def inbox_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
 
 def customer_scores_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
     with session_scope(sessions) as session:
-        return customers.compute_scores(session, settings, today())
+        return customers.compute_scores(session, settings, today()).model_dump()
 
 
 def follow_up_job(sessions: sessionmaker[Session], settings: Settings) -> dict:

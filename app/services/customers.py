@@ -36,6 +36,7 @@ from schemas.customer import (
     CustomerRead,
     ExchangeRateIn,
     FitRead,
+    ScoreRun,
     SegmentRead,
     TimelineEntry,
 )
@@ -94,7 +95,7 @@ def put_exchange_rates(session: Session, settings: Settings,
 
 
 def compute_scores(session: Session, settings: Settings, today: date,
-                   basis: str = "orders", computed_at: datetime | None = None) -> dict:
+                   basis: str = "orders", computed_at: datetime | None = None) -> ScoreRun:
     """Score every customer as of `today`, store the scores and any tier change; returns a
     summary. `computed_at` stamps the scores (default: now; the demo replays its history)."""
     ids = customer_store.list_customer_ids(session, viewer_role=None, viewer_id=None, q=None)
@@ -149,8 +150,8 @@ def compute_scores(session: Session, settings: Settings, today: date,
                 partner_id=pid, changed_at=now, from_tier=before.tier if before else None,
                 to_tier=tier.tier, reason=tier.reason))
     customer_store.add_scores(session, stored)
-    return {"customers": len(ids), "computed_at": now.isoformat(), "basis": basis,
-            "missing_rates": sorted(convert.missing)}
+    return ScoreRun(customers=len(ids), computed_at=now.isoformat(), basis=basis,
+                    missing_rates=sorted(convert.missing))
 
 
 def _bgnbd(orders_by: dict[int, list[tuple[date, Decimal]]], ids: list[int], today: date):

@@ -89,9 +89,13 @@ def resolve_product(session: Session, product_id: int | None, gtin: str | None) 
 
 
 def sell_through(session: Session, caller: Caller, *, product_id: int | None,
-                 location_id: int | None, reporter_id: int | None, start: date, end: date,
-                 granularity: str, include_test: bool, cursor: str | None,
-                 limit: int) -> SellThroughPage:
+                 gtin: str | None, location_id: int | None, reporter_id: int | None,
+                 start: date | None, end: date | None, today: date, granularity: str,
+                 include_test: bool, cursor: str | None, limit: int) -> SellThroughPage:
+    """The default window is the 28 days ending today, widened to whole periods."""
+    end = end or today
+    start = start or end - timedelta(days=TRAILING_DAYS - 1)
+    product_id = resolve_product(session, product_id, gtin)
     if granularity not in GRANULARITIES:
         raise InvalidParameter(f"granularity must be one of {', '.join(GRANULARITIES)}",
                                location={"parameter": "granularity"})
@@ -192,9 +196,10 @@ def sales_changes(session: Session, caller: Caller, *, cursor: str | None, limit
 
 
 def inventory(session: Session, caller: Caller, *, product_id: int | None,
-              location_id: int | None, reporter_id: int | None, include_test: bool,
-              cursor: str | None, limit: int) -> Page[InventoryRead]:
+              gtin: str | None, location_id: int | None, reporter_id: int | None,
+              include_test: bool, cursor: str | None, limit: int) -> Page[InventoryRead]:
     after = cursor_pair(cursor, "after")
+    product_id = resolve_product(session, product_id, gtin)
     snaps = sales_store.latest_snapshots(
         session, demand_scope(caller), product_id=product_id, location_id=location_id,
         reporter_id=reporter_id, include_test=include_test, after=after, limit=limit + 1)
