@@ -8,9 +8,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
-import httpx
 import pytest
 
 from app.services.partners import register_partner
@@ -45,12 +46,15 @@ def server(fresh_store_url, tmp_path):
     try:
         for _ in range(100):
             try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
                     break
-            except httpx.TransportError:
+            except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.1)
-        httpx.post(f"{base}/v1/interchanges", content=SAMPLE.read_bytes(),
-                   headers={"Authorization": f"Bearer {nw}"})  # something to read back
+        upload = urllib.request.Request(  # something to read back
+            f"{base}/v1/interchanges", data=SAMPLE.read_bytes(), method="POST",
+            headers={"Authorization": f"Bearer {nw}", "Content-Type": "application/edi-x12"})
+        with urllib.request.urlopen(upload, timeout=30):
+            pass
         yield base, ops, tmp_path / "server.log"
     finally:
         process.terminate()
