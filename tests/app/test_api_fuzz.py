@@ -64,12 +64,12 @@ def server(fresh_store_url, tmp_path):
 
 def test_no_operation_answers_500_and_responses_match_the_schema(server):
     base, key, log = server
-    result = subprocess.run(
+    result = subprocess.run(  # in the server's folder, so its cache stays out of the tree
         [str(Path(sys.executable).parent / "schemathesis"), "run", f"{base}/openapi.json",
          "--header", f"Authorization: Bearer {key}",
          "--checks", "not_a_server_error,response_schema_conformance",
          "--max-examples", os.environ.get("EDIHUB_FUZZ_EXAMPLES", "8"), "--seed", "20261123",
          "--exclude-path", "/readyz"],
-        capture_output=True, text=True, timeout=600)
+        capture_output=True, text=True, timeout=600, cwd=log.parent)
     report = result.stdout[-6000:] + result.stderr[-2000:]
     assert result.returncode == 0, report + "\n--- server log ---\n" + log.read_text()[-4000:]
