@@ -181,10 +181,10 @@ def _ingest_files(sessions, settings: Settings, files: list[Path],
         for path in files:
             upload = Upload(content=path.read_bytes(), source="cli", uploader_id=uploader_id,
                             uploader_is_ops=is_ops, filename=path.name)
-            if not upload.content.strip():
-                results.append((path, None, "empty file"))
-            else:
+            try:
                 results.append((path, take_upload(sessions, upload, settings, None)[0], ""))
+            except HubError as refused:  # an empty file
+                results.append((path, None, refused.detail))
             progress.advance(task)
     table = Table("file", "upload", "standard", "status", "messages", "issues")
     failed = 0

@@ -112,8 +112,6 @@ async def _read_body(request: Request, limit: int) -> tuple[bytes, str | None, s
         content, filename, part_type = b"".join(chunks), None, content_type
     if len(content) > limit:
         raise UploadTooLarge(f"the upload is over the limit of {limit} bytes")
-    if not content.strip():
-        raise EmptyUpload("the upload is empty: send the EDI file as the request body")
     return content, filename, part_type
 
 

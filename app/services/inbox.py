@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.errors import EmptyUpload
 from app.services.ingest import Upload
 from app.services.partners import uploader_of
 from app.services.uploads import take_upload
@@ -71,14 +72,14 @@ def _take(sessions, settings: Settings, folder: Path, path: Path, report: InboxR
                            "the uploading partner's slug")
         report.failed.append(name)
         return
-    content = path.read_bytes()
-    if not content.strip():
-        _move(path, ERROR, "the file is empty")
+    try:
+        described, _ = take_upload(sessions, Upload(
+            content=path.read_bytes(), source="inbox", uploader_id=uploader.partner_id,
+            uploader_is_ops=uploader.trusted, filename=path.name), settings, None)
+    except EmptyUpload as refused:
+        _move(path, ERROR, refused.detail)
         report.failed.append(name)
         return
-    described, _ = take_upload(sessions, Upload(
-        content=content, source="inbox", uploader_id=uploader.partner_id,
-        uploader_is_ops=uploader.trusted, filename=path.name), settings, None)
     reason = f"upload {described.id}: {described.status}"
     problems = [i.text for i in described.issues] + [
         i.text for ic in described.interchanges for i in ic.issues if i.severity == "error"]

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import (
+    EmptyUpload,
     InterchangeRejected,
     InvalidParameter,
     NotFound,
@@ -149,6 +150,8 @@ def take_upload(sessions: sessionmaker[Session], upload: Upload, settings: Setti
     description is read in one more. Callers that answer over HTTP pass the result to
     `raise_for_rejection`.
     """
+    if not upload.content.strip():
+        raise EmptyUpload("the upload is empty: send the EDI file itself")
     outcome = ingest_upload(sessions, upload, settings)
     with session_scope(sessions) as session:
         described = describe_upload(session, outcome.file_id, caller)

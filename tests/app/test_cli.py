@@ -80,3 +80,11 @@ def test_inspect_unreadable_file_names_the_problem() -> None:
     result = run("inspect", str(CORPUS / "x12" / "badx12__bad_file.edi"))
     assert result.exit_code == 1
     assert "not-edi" in result.output
+
+
+def test_ingest_refuses_an_empty_file_by_name(fresh_store_url, tmp_path):
+    blank = tmp_path / "blank.edi"
+    blank.write_bytes(b"\n")
+    result = run("ingest", str(blank), "--database-url", fresh_store_url)
+    assert result.exit_code == 1
+    assert "refused" in result.output and "empty" in result.output

@@ -137,3 +137,11 @@ def test_customer_jobs_score_and_list_follow_ups(hub):
     with time_machine.travel(datetime(2027, 6, 1, tzinfo=UTC), tick=False):
         due = follow_up_job(sessions, settings)["due"]
     assert [d["customer_id"] for d in due] == [score.partner_id]
+
+
+def test_an_empty_file_goes_to_error_with_the_reason(hub):
+    _, sessions, settings = hub
+    drop(settings, "northwind", "blank.edi", b"  \n")
+    assert inbox_job(sessions, settings)["failed"] == ["northwind/blank.edi"]
+    [reason] = Path(settings.inbox_dir).glob("northwind/error/*.reason.txt")
+    assert "empty" in reason.read_text()
