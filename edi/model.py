@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import accumulate
 from typing import Any
 
 
@@ -108,25 +109,65 @@ class Delimiters:
     decimal: str = "."
 
 
+class Span:
+    """Where a run of consecutive segments was read: their delimiters and byte offsets.
+
+    A reader hands one `Span` to every segment of a run (the body segments between two
+    envelope segments of one chunk), so a segment stores no offset of its own: `raws` are
+    the run's segment texts in input order, each followed by `gap` separator characters,
+    and segment number `first` starts at `offset`. The offsets of the run are summed once,
+    on the first request. A span of one segment (`raws` None) is simply `offset`.
+    """
+
+    __slots__ = ("_offsets", "delimiters", "first", "gap", "offset", "raws")
+
+    def __init__(
+        self, delimiters: Delimiters, offset: int = 0, first: int = 0,
+        raws: list[str] | None = None, gap: int = 0, offsets: list[int] | None = None,
+    ) -> None:
+        self.delimiters = delimiters
+        self.offset = offset
+        self.first = first
+        self.raws = raws
+        self.gap = gap
+        self._offsets = offsets  # given when the raws are not the input text (CR removed)
+
+    def offset_of(self, number: int) -> int:
+        """The byte offset of the segment numbered `number` in this span."""
+        offsets = self._offsets
+        if offsets is None:
+            if self.raws is None:
+                return self.offset
+            offsets = self._offsets = list(
+                accumulate(map(self.gap.__add__, map(len, self.raws)), initial=self.offset)
+            )
+        return offsets[number - self.first]
+
+
 class Segment:
     """One segment: tag, elements (repetitions x components), and where it was read.
 
     Elements are split from `raw` lazily, on first access, so reading a large file to located
-    segments costs one string slice per segment. Element positions are 1-based as in the
+    segments costs one string slice per segment; the byte offset comes from the segment's
+    `Span` (shared by a run of segments) on request. Element positions are 1-based as in the
     standards (`BEG03` is `seg.value(3)`); the tag is not an element.
     """
 
-    __slots__ = ("_elements", "delimiters", "number", "offset", "raw", "tag")
+    __slots__ = ("_elements", "_span", "number", "raw", "tag")
 
-    def __init__(
-        self, tag: str, raw: str, delimiters: Delimiters, offset: int, number: int
-    ) -> None:
+    def __init__(self, tag: str, raw: str, span: Span, number: int = 0) -> None:
         self.tag = tag
         self.raw = raw  # the segment text without its terminator, tag included
-        self.delimiters = delimiters
-        self.offset = offset
+        self._span = span
         self.number = number  # 1-based position within its message (envelope segments: 0)
         self._elements: tuple[tuple[tuple[str, ...], ...], ...] | None = None
+
+    @classmethod
+    def at(
+        cls, tag: str, raw: str, delimiters: Delimiters, offset: int, number: int = 0
+    ) -> Segment:
+        """One segment read alone, at byte `offset`."""
+        return cls(tag, raw, Span(delimiters, offset), number)
 
     @classmethod
     def build(
@@ -136,15 +177,25 @@ class Segment:
         delimiters: Delimiters,
         offset: int = 0,
         number: int = 0,
+        raw: str | None = None,
     ) -> Segment:
-        seg = cls(tag, tag, delimiters, offset, number)
+        seg = cls(tag, tag if raw is None else raw, Span(delimiters, offset), number)
         seg._elements = tuple(elements)
         return seg
 
     @property
+    def delimiters(self) -> Delimiters:
+        return self._span.delimiters
+
+    @property
+    def offset(self) -> int:
+        """Byte offset of the first character of the tag in the input."""
+        return self._span.offset_of(self.number)
+
+    @property
     def elements(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
         if self._elements is None:
-            self._elements = _split_elements(self.raw, self.delimiters)
+            self._elements = _split_elements(self.raw, self._span.delimiters)
         return self._elements
 
     def __len__(self) -> int:

@@ -16,8 +16,9 @@ How the input is read
   text. Segment offsets are the byte offsets of the first character of the tag in the input.
   The common layout "terminator + one line break" is split on both at once.
 * Speed: a clean ASCII window is turned into segments by C-level iteration (`map` over the
-  Segment class between service segments); windows with line breaks inside segments or with
-  non-ASCII bytes take a per-segment loop.
+  Segment class between service segments, one shared `Span` per run, so byte offsets are
+  only summed when asked for); windows with line breaks inside segments or with non-ASCII
+  bytes take a per-segment loop.
 * Each UNA / UNB starts a new set of service characters; a file may hold several interchanges
   with different UNA strings.
 * Elements are split lazily by `edi.model.Segment`.
@@ -54,6 +55,7 @@ from edi.model import (
     Scope,
     Segment,
     Severity,
+    Span,
     Standard,
 )
 
@@ -277,9 +279,10 @@ class EdifactReader:
                 batch = False
             if batch:
                 # Clean ASCII window: build the body segments of each run between service
-                # segments with C-level iteration (map over the Segment class).
+                # segments with C-level iteration (map over the Segment class), sharing one
+                # `Span` per run; offsets are summed only up to each run and service segment.
                 tags = list(map(_TAG, pieces))
-                offs = list(offsets)
+                done, done_off = 0, base + pos  # the offset of pieces[done]
                 if odd:
                     marks = [i for i, t in enumerate(tags) if t in service]
                 else:
@@ -305,16 +308,24 @@ class EdifactReader:
                 a = 0
                 for i in marks:
                     if i > a:
+                        done_off += sum(lens[done:a]) + tl * (a - done)
+                        done = a
                         if segs is None:
                             for k in range(a, i):
-                                self._outside(tags[k], pieces[k], offs[k])
+                                self._outside(tags[k], pieces[k], done_off)
+                                done_off += lens[k] + tl
+                                done = k + 1
                         else:
-                            segs.extend(map(Seg, tags[a:i], pieces[a:i], repeat(d), offs[a:i],
+                            raws = pieces[a:i]
+                            span = Span(d, done_off, number + 1, raws, tl)
+                            segs.extend(map(Seg, tags[a:i], raws, repeat(span),
                                             range(number + 1, number + 1 + i - a)))
                             number += i - a
                     if i == count:
                         break
-                    off = offs[i]
+                    done_off += sum(lens[done:i]) + tl * (i - done)
+                    done = i
+                    off = done_off
                     p = pieces[i]
                     tag = tags[i]
                     if after is not None and after[i] != es:
@@ -330,7 +341,7 @@ class EdifactReader:
                                 self._outside(tag, p, off)
                             else:
                                 number += 1
-                                segs.append(Seg(tag, p, d, off, number))
+                                segs.append(Seg(tag, p, Span(d, off), number))
                             a = i + 1
                             continue
                     self._number = number
@@ -350,7 +361,8 @@ class EdifactReader:
                         break
                     d = self._d
                     if d.element != es and i + 1 < count:
-                        resplit = offs[i + 1] - base  # new element separator: split again
+                        # new element separator: split again
+                        resplit = done_off + lens[i] + tl - base
                         break
                     a = i + 1
             else:
@@ -395,7 +407,7 @@ class EdifactReader:
                         self._outside(tag, p, off)
                         continue
                     number += 1
-                    segs.append(Seg(tag, p, d, off, number))
+                    segs.append(Seg(tag, p, Span(d, off), number))
                     if bad is not None:
                         self._char_issue(tag, off, bad, number)
             if resplit is None:
@@ -636,7 +648,7 @@ class EdifactReader:
                 Location(offset=offset, segment_tag="UNA"),
             )
         d = sx.delimiters_from_una(chars)
-        seg = Segment("UNA", una[:8], d, offset, 0)
+        seg = Segment.at("UNA", una[:8], d, offset, 0)
         self._pending = (chars, seg)
         new_rel = d.release
         if term == self._term and new_rel == self._rel:
@@ -669,12 +681,12 @@ class EdifactReader:
             return at
         self._pending = None
         self._outside_reported = False
-        head = Segment("UNB", p, probe, offset, 0)
+        head = Segment.at("UNB", p, probe, offset, 0)
         syntax_id = head.value(1, 1)
         version = head.value(1, 2)
         d = sx.delimiters_from_una(chars, version if version in sx.SYNTAX_VERSIONS else "3")
         self._d = d
-        seg = Segment("UNB", p, d, offset, 0)
+        seg = Segment.at("UNB", p, d, offset, 0)
         env = Envelope(
             control_number=head.value(5),
             sender=head.value(2, 1),
@@ -752,7 +764,7 @@ class EdifactReader:
             self._ic_issue(sx.TOO_MANY_CONSTITUENTS, seg, "UNB has more than 11 elements", 12)
 
     def _ung(self, p: str, offset: int) -> None:
-        seg = Segment("UNG", p, self._d, offset, 0)
+        seg = Segment.at("UNG", p, self._d, offset, 0)
         if self._ic is None:
             self._outside("UNG", p, offset)
             return
@@ -795,7 +807,7 @@ class EdifactReader:
             self._group_issue(group, code, seg, f"UNG time {env.time!r} is invalid", 4, 2)
 
     def _une(self, p: str, offset: int) -> None:
-        seg = Segment("UNE", p, self._d, offset, 0)
+        seg = Segment.at("UNE", p, self._d, offset, 0)
         if self._ic is None:
             self._outside("UNE", p, offset)
             return
@@ -815,7 +827,7 @@ class EdifactReader:
         declared = seg.value(1)
         if not declared:
             report(sx.MISSING, seg, f"{tag} control count is missing", 1)
-        elif not declared.isdigit():
+        elif not declared.isdecimal():
             report(sx.INVALID_CHARACTER_TYPE, seg, f"{tag} control count {declared!r} is not "
                    "numeric", 1)
         elif int(declared) != count:
@@ -831,7 +843,7 @@ class EdifactReader:
             report(sx.LOWER_LEVEL_EMPTY, seg, f"no {what} between header and {tag}")
 
     def _unz(self, p: str, offset: int) -> None:
-        seg = Segment("UNZ", p, self._d, offset, 0)
+        seg = Segment.at("UNZ", p, self._d, offset, 0)
         ic = self._ic
         if ic is None:
             self._outside("UNZ", p, offset)
@@ -885,7 +897,7 @@ class EdifactReader:
         if self._msg is not None:
             self._missing_unt(offset)
         d = self._d
-        seg = Segment("UNH", p, d, offset, 1)
+        seg = Segment.at("UNH", p, d, offset, 1)
         if (d.release and d.release in p) or (d.repetition and d.repetition in p):
             els = seg.elements
             ref = els[0][0][0] if els else ""
@@ -955,14 +967,14 @@ class EdifactReader:
     def _unt(self, p: str, offset: int) -> None:
         msg = self._msg
         if msg is None:
-            seg = Segment("UNT", p, self._d, offset, 0)
+            seg = Segment.at("UNT", p, self._d, offset, 0)
             if self._ic is None:
                 self._outside("UNT", p, offset)
             else:
                 self._ic_issue(sx.NOT_SUPPORTED_IN_POSITION, seg, "UNT without a UNH")
             return
         number = self._number + 1
-        seg = Segment("UNT", p, self._d, offset, number)
+        seg = Segment.at("UNT", p, self._d, offset, number)
         msg.segments.append(seg)
         d = self._d
         if (d.release and d.release in p) or (d.repetition and d.repetition in p):
@@ -975,12 +987,12 @@ class EdifactReader:
             ref = parts[2] if len(parts) > 2 else ""
             if d.component in declared or d.component in ref:
                 declared, ref = seg.value(1), seg.value(2)
-        if declared.isdigit() and int(declared) == number and ref == msg.control_number:
+        if declared.isdecimal() and int(declared) == number and ref == msg.control_number:
             self._end_message(number)
             return
         if not declared:
             self._msg_issue(msg, sx.MISSING, seg, "UNT segment count (0074) is missing", 1)
-        elif not declared.isdigit():
+        elif not declared.isdecimal():
             self._msg_issue(msg, sx.INVALID_CHARACTER_TYPE, seg,
                             f"UNT segment count {declared!r} is not numeric", 1)
         elif int(declared) != number:
@@ -1033,7 +1045,7 @@ class EdifactReader:
                     f"segment {tag} outside any interchange (skipped up to the next UNB)",
                 ))
             return
-        seg = Segment(tag, p, self._d, offset, 0)
+        seg = Segment.at(tag, p, self._d, offset, 0)
         self._ic_issue(sx.OUTSIDE_MESSAGE, seg, f"segment {tag} outside a message (UNH..UNT)")
 
     def _finish(self, offset: int) -> None:

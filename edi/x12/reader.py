@@ -2,10 +2,12 @@
 
 The stream is read in 1 MiB chunks, decoded as latin-1 (so a character offset is a byte
 offset) and split on the segment terminator of the current interchange; each segment becomes
-one `Segment` whose elements are split lazily. Delimiters come from each ISA (element
-separator at byte 3, ISA16 component separator, terminator after it, ISA11 repetition
-separator from 00501); a UTF-8 encoded terminator (e.g. an ellipsis) is taken whole. Blanks
-and line breaks before a segment tag are skipped.
+one `Segment` whose elements are split lazily. The body segments between two envelope
+segments share one `Span`, from which a segment's byte offset is summed when it is asked
+for; ST and SE take a short path when nothing about them is unusual. Delimiters come
+from each ISA (element separator at byte 3, ISA16 component separator, terminator after
+it, ISA11 repetition separator from 00501); a UTF-8 encoded terminator (e.g. an ellipsis)
+is taken whole. Blanks and line breaks before a segment tag are skipped.
 
 Envelope rules are reported as `Issue` values with the code of their acknowledgement:
 
@@ -53,6 +55,7 @@ from edi.model import (
     Scope,
     Segment,
     Severity,
+    Span,
     Standard,
 )
 
@@ -260,8 +263,10 @@ class X12Reader:
             return buf, base, eof
         term = d.segment
         max_bytes = self._limits.max_segment_bytes
+        limit = self._limits.max_segments_per_interchange
         ready = self._ready
         make = Segment
+        st_lead, se_lead = "ST" + d.element, "SE" + d.element
         accumulate, repeat = itertools.accumulate, itertools.repeat
         head = operator.itemgetter(slice(0, 4))
         while True:
@@ -290,15 +295,19 @@ class X12Reader:
                         Location(offset=base + len(buf) - len(tail)),
                     )
             # Known body segments come in runs between envelope segments; each run is
-            # turned into Segments by one `map` (no per-segment Python loop).
+            # turned into Segments by one `map` (no per-segment Python loop) sharing one
+            # `Span`, which works their byte offsets out if they are asked for. Offsets are
+            # only summed here up to the start of each run and each envelope segment.
             cache = self._tags
-            offsets = list(accumulate(map(sl.__add__, map(len, parts)), initial=base))
+            offsets = None
             if sep == "\n" and "\r" in buf:  # mixed LF / CRLF with a newline terminator
+                offsets = list(accumulate(map(sl.__add__, map(len, parts)), initial=base))
                 parts = [p.rstrip("\r") for p in parts]
             tags = list(map(cache.get, map(head, parts)))
             extend, num, cap = self._extender()
             n = len(parts)
             i = 0
+            at, at_offset = 0, base  # the offset of parts[at]
             while i < n:
                 try:
                     j = tags.index(None, i)
@@ -307,8 +316,15 @@ class X12Reader:
                 if j > i and extend is not None:
                     room = min(j, i + max(cap - num, 0))
                     if room > i:
-                        extend(map(make, tags[i:room], parts[i:room], repeat(d),
-                                   offsets[i:room], range(num + 1, num + 1 + room - i)))
+                        raws = parts[i:room]
+                        if offsets is None:
+                            at_offset += sum(map(len, parts[at:i])) + sl * (i - at)
+                            at = i
+                            span = Span(d, at_offset, num + 1, raws, sl)
+                        else:
+                            span = Span(d, offsets[i], num + 1, None, 0, offsets[i:room])
+                        extend(map(make, tags[i:room], raws, repeat(span),
+                                   range(num + 1, num + 1 + room - i)))
                         num += room - i
                         i = room
                         continue
@@ -321,13 +337,35 @@ class X12Reader:
                 stop = max(j, i + 1)
                 for k in range(i, stop):
                     self._num = num
-                    try:
-                        self._slow(parts[k], offsets[k])
-                    except _Resync:
-                        return buf[offsets[k] - base:], offsets[k], eof
+                    if offsets is None:
+                        at_offset += sum(map(len, parts[at:k])) + sl * (k - at)
+                        at = k
+                        offset = at_offset
+                    else:
+                        offset = offsets[k]
+                    part = parts[k]
+                    lead = part[:3]
+                    # the two segments of every transaction set take a short path when
+                    # nothing about them is unusual (see _st / _se)
+                    room = not self._skipping and self._count + num < limit
+                    if lead == st_lead and room and self._group is not None:
+                        self._st(part, offset)
+                    elif lead == se_lead and room and self._msg is not None:
+                        self._se(part, offset)
+                        extend, num, cap = None, 0, 0
+                        batch = ready.copy()
+                        ready.clear()
+                        yield from batch
+                        continue
+                    else:
+                        try:
+                            self._slow(part, offset)
+                        except _Resync:
+                            return buf[offset - base:], offset, eof
                     extend, num, cap = self._extender()
                     d = self._delims or d
                     if cache is not self._tags:  # new element separator: look tags up again
+                        st_lead, se_lead = "ST" + d.element, "SE" + d.element
                         cache = self._tags
                         tags[k + 1:] = map(cache.get, map(head, parts[k + 1:]))
                     if ready:
@@ -342,6 +380,52 @@ class X12Reader:
             buf = tail
             if eof:
                 return "", base, True
+
+    def _st(self, s: str, offset: int) -> None:
+        """An ST inside a group: the same as `_slow` -> `_envelope` -> `_on_st`, shorter."""
+        d = self._delims
+        ic, group = self._ic, self._group
+        if self._msg is not None:
+            self._close_message(offset)
+        if d is None or ic is None or group is None:  # pragma: no cover - checked by caller
+            return
+        self._ic_index += 1
+        self._group_st += 1
+        seg = Segment(s[:2], s, Span(d, offset), 1)
+        fields = s.split(d.element)
+        kind = fields[1] if len(fields) > 1 else ""
+        control = fields[2] if len(fields) > 2 else ""
+        env = group.envelope
+        msg = Message(Standard.X12, kind, control, env.version, [seg], [], offset,
+                      ic.envelope, env, None, self._ic_index)
+        self._msg, self._segs, self._num = msg, msg.segments, 1
+        if self._retain:
+            group.messages.append(msg)
+        seen = self._group_st02
+        if not (len(kind) == 3 and kind.isdigit() and 4 <= len(control) <= 9) or (
+            control in seen
+        ):
+            self._check_st(seg, kind, control)
+        if len(seen) < _MAX_TRACKED_CONTROLS:
+            seen.add(control)
+
+    def _se(self, s: str, offset: int) -> None:
+        """An SE closing the open transaction set (`_slow` -> `_envelope` -> `_on_se`)."""
+        msg, d = self._msg, self._delims
+        if msg is None or d is None:  # pragma: no cover - checked by caller
+            return
+        number = self._num + 1
+        seg = Segment(s[:2], s, Span(d, offset), number)
+        msg.segments.append(seg)
+        fields = s.split(d.element)
+        count = fields[1] if len(fields) > 1 else ""
+        control = fields[2] if len(fields) > 2 else ""
+        self._num = number
+        if count != str(number) or control != msg.control_number:
+            self._check_se(msg, seg, count, control)
+        self._ready.append(msg)
+        self._count += number
+        self._msg, self._segs, self._num = None, None, 0
 
     def _extender(self):
         """(extend the open message, its segment count, how many it may hold in all)."""
@@ -372,16 +456,15 @@ class X12Reader:
         if tag in _ENVELOPE_TAGS:
             self._envelope(tag, s, offset)
             return
-        seg = Segment(tag, s, d, offset, 0)
         good = 2 <= len(tag) <= 3 and tag.isalnum() and tag.upper() == tag
         if good and s is part and len(self._tags) < _MAX_CACHED_TAGS:
             self._tags[s[:4]] = tag
         if self._segs is None:
             self._count += 1
-            self._stray_segment(seg)
+            self._stray_segment(Segment.at(tag, s, d, offset))
             return
         self._num += 1
-        seg.number = self._num
+        seg = Segment.at(tag, s, d, offset, self._num)
         self._segs.append(seg)
         if not good:
             self._add_msg_issue(
@@ -483,8 +566,7 @@ class X12Reader:
                       f"invalid segment terminator {term!r}")
             )
         delims = Delimiters(element=e, segment=term, component=comp, repetition=rep)
-        isa = Segment.build("ISA", [((v,),) for v in values], delims, base, 0)
-        isa.raw = raw
+        isa = Segment.build("ISA", [((v,),) for v in values], delims, base, 0, raw)
         self._open_interchange(isa, values, delims, base, issues, fixed_width=bool(fixed))
         self._in_gap = False
         return term_at + len(term)
@@ -594,7 +676,9 @@ class X12Reader:
             env.trailer = iea
             count, control = iea.value(1), iea.value(2)
             groups = len(ic.groups)
-            if count != str(groups) and not (count.isdigit() and int(count) == groups):
+            if count != str(groups) and not (
+                count.isdecimal() and int(count) == groups
+            ):
                 env.issues.append(
                     Issue("021", Severity.ERROR, Scope.INTERCHANGE, iea.location(element=1),
                           f"IEA01 is {count!r} but the interchange holds {groups} groups")
@@ -621,7 +705,13 @@ class X12Reader:
                 self._read_isa(s + d.segment, offset)
                 return
             raise _Resync
-        seg = Segment(tag, s, d, offset, 0)
+        if tag == "ST":
+            number = 1 if self._ic is not None else 0
+        elif tag in ("SE", "TA1", "ISB", "ISE"):
+            number = self._num + 1 if self._msg is not None else 0
+        else:
+            number = 0
+        seg = Segment.at(tag, s, d, offset, number)
         if tag not in ("ST", "SE"):
             self._count += 1
         if tag == "ST":
@@ -652,7 +742,6 @@ class X12Reader:
 
     def _add_to_message(self, seg: Segment) -> None:
         self._num += 1
-        seg.number = self._num
         if self._segs is not None:
             self._segs.append(seg)
 
@@ -755,7 +844,7 @@ class X12Reader:
         env.trailer = seg
         count, control = seg.value(1), seg.value(2)
         n = self._group_st
-        if not (count.isdigit() and int(count) == n):
+        if not (count.isdecimal() and int(count) == n):
             env.issues.append(
                 Issue("5", Severity.ERROR, Scope.GROUP, seg.location(element=1),
                       f"GE01 is {count!r} but the group holds {n} transaction sets")
@@ -784,8 +873,8 @@ class X12Reader:
             self._stray_segment(seg)
             return
         self._close_message(seg.offset)
-        if self._group is None:
-            self._stray_segment(seg)
+        if self._group is None:  # reported where it was read, before it is numbered
+            self._stray_segment(Segment.at(seg.tag, seg.raw, seg.delimiters, seg.offset))
             group = Group(Envelope(offset=seg.offset))
             ic.groups.append(group)
             self._group = group
@@ -794,7 +883,6 @@ class X12Reader:
         group = self._group
         self._ic_index += 1
         self._group_st += 1
-        seg.number = 1
         fields = seg.raw.split(seg.delimiters.element)
         msg = Message(
             standard=Standard.X12,
@@ -810,7 +898,11 @@ class X12Reader:
         self._msg, self._segs, self._num = msg, msg.segments, 1
         if self._retain:
             group.messages.append(msg)
-        kind, control = msg.type, msg.control_number
+        self._check_st(seg, msg.type, msg.control_number)
+        if len(self._group_st02) < _MAX_TRACKED_CONTROLS:
+            self._group_st02.add(msg.control_number)
+
+    def _check_st(self, seg: Segment, kind: str, control: str) -> None:
         if not kind:
             self._add_msg_issue("1", Scope.ELEMENT, seg.location(element=1),
                                 "mandatory element ST01 is missing")
@@ -834,8 +926,6 @@ class X12Reader:
             self._add_msg_issue("23", Scope.TRANSACTION, seg.location(element=2),
                                 f"transaction set control number {control} is not unique "
                                 "within the group")
-        if len(self._group_st02) < _MAX_TRACKED_CONTROLS:
-            self._group_st02.add(control)
 
     def _on_se(self, seg: Segment) -> None:
         msg = self._msg
@@ -843,12 +933,17 @@ class X12Reader:
             self._stray_segment(seg)
             return
         self._num += 1
-        seg.number = self._num
         msg.segments.append(seg)
         fields = seg.raw.split(seg.delimiters.element)
         count = fields[1] if len(fields) > 1 else ""
         control = fields[2] if len(fields) > 2 else ""
-        if not (count.isdigit() and int(count) == self._num):
+        self._check_se(msg, seg, count, control)
+        self._ready.append(msg)
+        self._count += self._num
+        self._msg, self._segs, self._num = None, None, 0
+
+    def _check_se(self, msg: Message, seg: Segment, count: str, control: str) -> None:
+        if not (count.isdecimal() and int(count) == self._num):
             msg.issues.append(
                 Issue("4", Severity.ERROR, Scope.TRANSACTION, seg.location(element=1),
                       f"SE01 is {count!r} but the transaction set has {self._num} segments")
@@ -858,9 +953,6 @@ class X12Reader:
                 Issue("3", Severity.ERROR, Scope.TRANSACTION, seg.location(element=2),
                       f"SE02 {control!r} does not match ST02 {msg.control_number!r}")
             )
-        self._ready.append(msg)
-        self._count += self._num
-        self._msg, self._segs, self._num = None, None, 0
 
     def _close_message(self, offset: int) -> None:
         msg = self._msg

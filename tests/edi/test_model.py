@@ -1,0 +1,46 @@
+"""edi.model: segments located through a shared Span."""
+
+from __future__ import annotations
+
+from edi.model import Delimiters, Location, Segment, Span
+
+D = Delimiters(element="*", segment="~", component=">")
+
+
+def test_a_run_span_sums_offsets_from_the_raw_texts_and_the_gap():
+    raws = ["LIN**UP*1", "ZA*QS*2*EA", "ZA*QA*30*EA"]
+    span = Span(D, 100, 7, raws, 2)
+    segs = [Segment(r.split("*")[0], r, span, 7 + k) for k, r in enumerate(raws)]
+    assert [s.offset for s in segs] == [100, 100 + 9 + 2, 100 + 9 + 2 + 10 + 2]
+    assert [s.number for s in segs] == [7, 8, 9]
+
+
+def test_a_span_of_one_segment_is_its_offset():
+    seg = Segment.at("ST", "ST*850*0001", D, 106, 1)
+    assert (seg.offset, seg.number, seg.delimiters) == (106, 1, D)
+
+
+def test_explicit_offsets_win_over_the_raw_lengths():
+    span = Span(D, 10, 1, None, 0, [10, 25, 40])
+    segs = [Segment("N1", "N1*ST", span, n) for n in (1, 2, 3)]
+    assert [s.offset for s in segs] == [10, 25, 40]
+
+
+def test_location_and_repr_use_the_lazy_offset():
+    span = Span(D, 50, 2, ["BEG*00*SA*PO1", "REF*DP*038"], 1)
+    seg = Segment("REF", "REF*DP*038", span, 3)
+    assert seg.location(element=2) == Location(offset=64, segment_number=3,
+                                               segment_tag="REF", element=2)
+    assert repr(seg) == "Segment('REF*DP*038' @ 64)"
+
+
+def test_elements_are_split_with_the_span_delimiters():
+    seg = Segment.at("PO1", "PO1*1*10*EA*2.5**UP*123>A", D, 0, 2)
+    assert seg.value(2) == "10" and seg.components(7) == ("123", "A")
+    assert len(seg) == 7
+
+
+def test_build_keeps_the_given_raw_text_and_elements():
+    seg = Segment.build("ISA", [(("00",),), (("ZZ",),)], D, 0, 0, "ISA*00*ZZ")
+    assert (seg.raw, seg.value(2), seg.offset) == ("ISA*00*ZZ", "ZZ", 0)
+    assert Segment.build("N1", [(("ST",),)], D).raw == "N1"
