@@ -9,6 +9,7 @@ modification time have not changed for `settle_seconds`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -19,8 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import EmptyUpload
 from app.services.ingest import Upload
 from app.services.partners import uploader_of
-from app.services.uploads import take_upload
+from app.services.uploads import reprocess_upload, take_upload
 from app.settings import Settings
+from app.store import interchange as ic_store
 from app.store.db import session_scope
 from app.store.types import utcnow
 
@@ -72,10 +74,19 @@ def _take(sessions, settings: Settings, folder: Path, path: Path, report: InboxR
                            "the uploading partner's slug")
         report.failed.append(name)
         return
+    content = path.read_bytes()
+    with session_scope(sessions) as session:
+        # A run that died after storing this file's bytes left it unprocessed: finish that
+        # one rather than storing the same bytes a second time.
+        unfinished = ic_store.get_unfinished_by_sha256(
+            session, hashlib.sha256(content).hexdigest(), uploader.partner_id, "inbox")
     try:
-        described, _ = take_upload(sessions, Upload(
-            content=path.read_bytes(), source="inbox", uploader_id=uploader.partner_id,
-            uploader_is_ops=uploader.trusted, filename=path.name), settings, None)
+        if unfinished is not None:
+            described = reprocess_upload(sessions, unfinished.id, None, settings)
+        else:
+            described, _ = take_upload(sessions, Upload(
+                content=content, source="inbox", uploader_id=uploader.partner_id,
+                uploader_is_ops=uploader.trusted, filename=path.name), settings, None)
     except EmptyUpload as refused:
         _move(path, ERROR, refused.detail)
         report.failed.append(name)

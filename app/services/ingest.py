@@ -12,8 +12,10 @@ transaction boundary, like a request or a job):
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
@@ -28,6 +30,7 @@ from app.services import acknowledgement, parties
 from app.services.demand import apply_planning_schedule, apply_product_activity
 from app.services.invoices import apply_invoice
 from app.services.orders import apply_order, apply_order_response
+from app.services.outbound import apply_functional_ack
 from app.services.parties import FactContext
 from app.services.shipments import apply_ship_notice
 from app.settings import Settings
@@ -39,6 +42,7 @@ from app.store.types import utcnow
 from edi.edifact.syntax import UNSPECIFIED as UNSPECIFIED_ERROR
 from edi.model import Issue, Scope, Severity
 from schemas.documents import (
+    FunctionalAckDoc,
     InvoiceDoc,
     OrderDoc,
     OrderResponseDoc,
@@ -56,6 +60,7 @@ APPLY = {
     ProductActivityDoc: apply_product_activity,
     InvoiceDoc: apply_invoice,
     PlanningScheduleDoc: apply_planning_schedule,
+    FunctionalAckDoc: apply_functional_ack,
 }
 
 
@@ -102,12 +107,38 @@ def ingest_upload(sessions: sessionmaker[Session], upload: Upload, settings: Set
     if conflict is not None:
         raise conflict
     started = time.perf_counter()
-    with session_scope(sessions) as session:
-        duplicate = process_file(session, file_id, settings,
-                                 uploader_is_ops=upload.uploader_is_ops)
+    for attempt in range(1, RACE_ATTEMPTS + 1):
+        try:
+            with session_scope(sessions) as session:
+                duplicate = process_file(session, file_id, settings,
+                                         uploader_is_ops=upload.uploader_is_ops,
+                                         content=upload.content)
+            break
+        except (IntegrityError, OperationalError) as exc:
+            # A concurrent upload committed this interchange (or a row this one was creating)
+            # first, or the two deadlocked: run again, now seeing what it committed.
+            if not _lost_race(exc):
+                raise
+            log.info("upload %s lost a race (%s); attempt %d", file_id,
+                     type(exc.orig).__name__, attempt)
+            if attempt == RACE_ATTEMPTS:
+                raise Conflict(f"interchange upload {file_id} raced with concurrent uploads; "
+                               "send it again") from exc
     with session_scope(sessions) as session:
         _count(session, file_id, upload.source, time.perf_counter() - started)
     return Outcome(file_id, duplicate=duplicate, created=True)
+
+
+# How often an ingest that lost a race with a concurrent one is run again.
+RACE_ATTEMPTS = 3
+# PostgreSQL SQLSTATEs of a transaction that lost to a concurrent one and may simply be re-run.
+_RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+
+
+def _lost_race(exc: IntegrityError | OperationalError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
 
 
 def _count(session: Session, file_id: int, source: str, seconds: float) -> None:
@@ -184,9 +215,12 @@ def receive_file(session: Session, upload: Upload) -> StoredFile:
 
 
 def process_file(session: Session, file_id: int, settings: Settings, *,
-                 uploader_is_ops: bool) -> bool:
-    """Parse and map a stored file; returns True when it was a duplicate of an earlier one."""
-    file = ic_store.get_file(session, file_id, with_content=True)
+                 uploader_is_ops: bool, content: bytes | None = None) -> bool:
+    """Parse and map a stored file; returns True when it was a duplicate of an earlier one.
+
+    `content`: the file's bytes when the caller still holds them (an upload just stored), so
+    a large file is not held twice."""
+    file = ic_store.get_file(session, file_id, with_content=content is None)
     if file is None:
         raise LookupError(f"stored file {file_id} does not exist")
     # A file that already holds interchanges (a reprocess) keeps them: it is no duplicate.
@@ -200,35 +234,92 @@ def process_file(session: Session, file_id: int, settings: Settings, *,
         xml_max_bytes=settings.xml_max_bytes,
         xml_max_depth=settings.xml_max_depth,
     )
+    uploader = partner_store.get_by_id(session, file.uploader_id) if file.uploader_id \
+        else None
+    statuses: list[str] = []
+    duplicates: list[Issue] = []
     try:
-        parsed = edi.parse(file.content, limits)
+        # The file is read as a stream, one interchange at a time, each written as soon as
+        # it is complete: memory is bounded by the largest interchange, not the file. A
+        # stream that turns out unreadable half-way leaves nothing of the file behind, as if
+        # it had been refused at once.
+        with session.begin_nested():
+            reader = _reader(file.content if content is None else content, limits)
+            for position, interchange in enumerate(_interchanges(reader), start=1):
+                status = _ingest_interchange(session, file, position, interchange, uploader,
+                                             uploader_is_ops)
+                statuses.append(status)
+                if status == "duplicate":
+                    env = interchange.envelope
+                    where = (env.header.location() if env.header
+                             else edi.Location(offset=env.offset))
+                    duplicates.append(Issue(
+                        "duplicate-interchange", Severity.WARNING, Scope.INTERCHANGE, where,
+                        f"interchange {env.control_number} from {env.sender.strip()} to "
+                        f"{env.receiver.strip()} was received before; its facts are counted "
+                        "once"))
     except edi.UnreadableStream as exc:
+        parties.forget_resolved(session)
         file.status, file.error = "failed", exc.message
         session.add(EdiIssue(file_id=file.id, code=exc.code, severity="error",
                              scope="interchange", location=exc.location.as_dict(),
                              text=exc.message))
         return False
+    parsed = reader.result
     file.standard = parsed.standard.value
-    _record_issues(session, file.id, None, None, parsed.issues)
-    uploader = partner_store.get_by_id(session, file.uploader_id) if file.uploader_id \
-        else None
-    statuses: list[str] = []
-    for position, interchange in enumerate(parsed.interchanges, start=1):
-        status = _ingest_interchange(session, file, position, interchange, uploader,
-                                     uploader_is_ops)
-        statuses.append(status)
-        if status == "duplicate":
-            env = interchange.envelope
-            where = env.header.location() if env.header else edi.Location(offset=env.offset)
-            _record_issues(session, file.id, None, None, [Issue(
-                "duplicate-interchange", Severity.WARNING, Scope.INTERCHANGE, where,
-                f"interchange {env.control_number} from {env.sender.strip()} to "
-                f"{env.receiver.strip()} was received before; its facts are counted once")])
+    _record_issues(session, file.id, None, None, [*parsed.issues, *duplicates])
     file.status = _file_status(statuses, bool(parsed.issues))
     if statuses and all(s == "duplicate" for s in statuses):
         file.status = "duplicate"
         return True
     return False
+
+
+def _reader(content: bytes, limits: edi.Limits):
+    """A streaming reader of the standard the content starts with (`edi.parse`, without
+    keeping every message): iterating it yields messages, `result` keeps the envelopes."""
+    standard = edi.detect(content[:4096])
+    stream = io.BytesIO(content)
+    # Imported on first use, as `edi` does, so X12 work never loads lxml or pydifact.
+    if standard is edi.Standard.X12:
+        from edi.x12.reader import X12Reader
+
+        return X12Reader(stream, limits, retain=False)
+    if standard is edi.Standard.EDIFACT:
+        from edi.edifact.reader import EdifactReader
+
+        return EdifactReader(stream, limits, retain=False)
+    from edi.xml.reader import XmlReader
+
+    return XmlReader(stream, limits, retain=False)
+
+
+def _interchanges(reader) -> Iterator[edi.Interchange]:
+    """Each interchange of the stream once it is complete (its trailer checks made), with its
+    groups' messages; they are let go once the caller is done with it."""
+    found = reader.result.interchanges
+    done = 0
+
+    def finished(until: int) -> Iterator[edi.Interchange]:
+        nonlocal done
+        while done < until:
+            interchange = found[done]
+            yield interchange
+            done += 1
+            for group in interchange.groups:
+                group.messages = []
+
+    for message in reader:
+        index = next((k for k in range(len(found) - 1, done - 1, -1)
+                      if found[k].envelope is message.interchange), len(found) - 1)
+        yield from finished(index)
+        groups = found[index].groups
+        group = next((g for g in reversed(groups) if g.envelope is message.group), None)
+        if group is None:
+            group = edi.Group(envelope=message.group or edi.Envelope())
+            groups.append(group)
+        group.messages.append(message)
+    yield from finished(len(found))
 
 
 def _ingest_interchange(session: Session, file: StoredFile, position: int,
@@ -375,12 +466,22 @@ def _apply_all(session: Session, documents: list, ctx: FactContext,
     """Write a message's facts in a savepoint of their own: if the store refuses them (a value
     longer than its column, a constraint), only this message is rejected, with the reason."""
     try:
-        with session.begin_nested():
-            for document in documents:
-                APPLY[type(document)](session, document, ctx)
+        for attempt in range(1, RACE_ATTEMPTS + 1):
+            try:
+                with session.begin_nested():
+                    for document in documents:
+                        APPLY[type(document)](session, document, ctx)
+                break
+            except IntegrityError:
+                # A concurrent upload may have committed a product or location this message
+                # was creating: the next statement sees it (read committed), so try again.
+                parties.forget_resolved(session)  # what the savepoint created is gone
+                if attempt == RACE_ATTEMPTS:
+                    raise
         for document in documents:
             metrics.ROWS_WRITTEN.labels(document.kind).inc(_fact_rows(document))
     except StatementError as exc:  # the store refused a value or a constraint
+        parties.forget_resolved(session)
         if isinstance(exc, OperationalError):
             raise  # the database is unavailable: not this message's fault
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__

@@ -66,6 +66,9 @@ def _apply_lines(session, order: Order, doc: OrderDoc, ctx: FactContext, buyer: 
     """Lines named in the document are set as sent; a replace cancels the lines it no longer
     names (kept, for the history)."""
     existing = {line.line_number: line for line in order.lines}
+    if not existing:  # a new order: its lines are written in one statement
+        _add_lines(session, order, doc, ctx, buyer, seller)
+        return
     named = set()
     for ld in doc.lines:
         named.add(ld.line_number)
@@ -94,17 +97,42 @@ def _apply_lines(session, order: Order, doc: OrderDoc, ctx: FactContext, buyer: 
     session.flush()
 
 
+def _add_lines(session, order: Order, doc: OrderDoc, ctx: FactContext, buyer: Partner,
+               seller: Partner | None) -> None:
+    """The lines of an order that has none yet, in bulk, with the values `_apply_lines`
+    gives them (a line number sent twice is refused by the store, as it was line by line)."""
+    rows = []
+    for ld in doc.lines:
+        product = parties.resolve_product(session, ld.product, buyer)
+        parties.claim_product(product, seller)
+        rows.append(dict(
+            line_number=ld.line_number, product_id=product.id if product else None,
+            quantity=ld.quantity, uom=ld.uom, base_quantity=ld.base_quantity,
+            pack_size=ld.pack_size, unit_price=ld.unit_price, currency=doc.currency,
+            requested_delivery=ld.requested_delivery or doc.requested_delivery,
+            requested_ship=ld.requested_ship or doc.requested_ship,
+            description=ld.product.description, status="open",
+            message_id=ctx.message_id, segment_number=ld.segment_number,
+            raw_qualifier=ld.raw_qualifier, test=ctx.test,
+        ))
+    order_store.add_lines(session, order, rows)
+
+
 def _link_waiting_documents(session, order: Order, buyer: Partner) -> None:
     """Promises and shipped lines that arrived before the order point to its lines now."""
+    promises = order_store.list_unlinked_promises(session, buyer.id, order.po_number,
+                                                  order.test)
+    shipped_lines = order_store.list_unlinked_shipment_lines(session, buyer.id,
+                                                             order.po_number, order.test)
+    if not promises and not shipped_lines:
+        return  # the usual case: nothing waited, and the lines need not be loaded
     by_number = {line.line_number: line for line in order.lines}
     by_product = {line.product_id: line for line in order.lines if line.product_id}
-    for promise in order_store.list_unlinked_promises(session, buyer.id, order.po_number,
-                                                      order.test):
+    for promise in promises:
         line = by_number.get(promise.line_number or "")
         if line is not None:
             promise.order_line_id = line.id
-    for shipped in order_store.list_unlinked_shipment_lines(session, buyer.id, order.po_number,
-                                                            order.test):
+    for shipped in shipped_lines:
         line = by_number.get(shipped.line_number or "") or by_product.get(shipped.product_id)
         if line is not None:
             shipped.order_line_id = line.id

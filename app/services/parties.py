@@ -64,8 +64,40 @@ def resolve_party(session, party: PartyRef, *, default_role: str = "other") -> P
                              role=default_role)
 
 
+# Resolution is idempotent within a transaction (resolving the same reference again finds
+# what the first resolution found or created, and changes nothing), so an ingest resolves
+# each product and location once: 1,000,000 facts of 50 stores x 1,000 products are 1,050
+# look-ups, not 2,000,000. The caches live in `session.info`; `forget_resolved` empties them
+# when a savepoint is rolled back (what was created in it is gone), and an entry whose object
+# has left the session is never used.
+_RESOLVED = "edihub.resolved"
+
+
+def _resolved(session) -> dict:
+    return session.info.setdefault(_RESOLVED, {})
+
+
+def _cached(session, key):
+    found = _resolved(session).get(key)
+    return found if found is not None and found in session else None
+
+
+def forget_resolved(session) -> None:
+    """Drop what this session resolved so far (after a savepoint was rolled back)."""
+    session.info.pop(_RESOLVED, None)
+
+
 def resolve_location(session, party: PartyRef, owner: Partner) -> Location:
     """A ship-to/store party as a location: by GLN anywhere, else by the owner's own code."""
+    key = ("location", party.scheme, party.value, party.location_code, owner.id)
+    location = _cached(session, key)
+    if location is None:
+        location = _resolve_location(session, party, owner)
+        _resolved(session)[key] = location
+    return location
+
+
+def _resolve_location(session, party: PartyRef, owner: Partner) -> Location:
     if party.scheme == "GLN":
         location = partner_store.get_location_by_gln(session, party.value)
         if location is None:
@@ -86,6 +118,15 @@ def resolve_product(session, ref: ProductRef, partner: Partner | None) -> Produc
     if ref.is_empty():
         return None
     partner_id = partner.id if partner is not None else None
+    key = ("product", ref, partner_id)
+    product = _cached(session, key)
+    if product is None:
+        product = _resolve_product(session, ref, partner_id)
+        _resolved(session)[key] = product
+    return product
+
+
+def _resolve_product(session, ref: ProductRef, partner_id: int | None) -> Product:
     product = product_store.get_by_gtin(session, ref.gtin) if ref.gtin else None
     if product is None:
         for scheme, value in (("BUYER_PART", ref.buyer_part), ("VENDOR_PART", ref.vendor_part)):
@@ -147,10 +188,14 @@ def counterparty(session, party: PartyRef | None, ctx: FactContext, *,
 
 def default_location(session, owner: Partner) -> Location:
     """The place a report means when it names none: the partner's own main location."""
-    location = partner_store.get_location(session, owner.id, owner.slug)
+    key = ("default-location", owner.id)
+    location = _cached(session, key)
     if location is None:
-        location = partner_store.add_location(session, partner_id=owner.id, code=owner.slug,
-                                              name=owner.name)
+        location = partner_store.get_location(session, owner.id, owner.slug)
+        if location is None:
+            location = partner_store.add_location(session, partner_id=owner.id,
+                                                  code=owner.slug, name=owner.name)
+        _resolved(session)[key] = location
     return location
 
 

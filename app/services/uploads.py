@@ -184,10 +184,10 @@ def raise_for_rejection(described: UploadRead) -> None:
                                   extra=extra)
 
 
-def reprocess_upload(sessions: sessionmaker[Session], file_id: int, caller: Caller,
+def reprocess_upload(sessions: sessionmaker[Session], file_id: int, caller: Caller | None,
                      settings: Settings) -> UploadRead:
-    """Run an upload's stored bytes through the pipeline again (ops); what it became now.
-    A transaction boundary, like `take_upload`."""
+    """Run an upload's stored bytes through the pipeline again (ops, or the inbox with no
+    caller); what it became now. A transaction boundary, like `take_upload`."""
     reprocess_file(sessions, file_id, settings)
     with session_scope(sessions) as session:
         return describe_upload(session, file_id, caller)

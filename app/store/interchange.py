@@ -45,6 +45,18 @@ def get_processed_by_sha256(session: Session, sha256: str, uploader_id: int | No
     )
 
 
+def get_unfinished_by_sha256(session: Session, sha256: str, uploader_id: int | None,
+                             source: str) -> StoredFile | None:
+    """The latest file with these bytes from this uploader and source whose processing never
+    ended (still `received`: the process died after storing its bytes)."""
+    return session.scalar(
+        select(StoredFile)
+        .where(StoredFile.sha256 == sha256, StoredFile.uploader_id == uploader_id,
+               StoredFile.source == source, StoredFile.status == "received")
+        .order_by(StoredFile.id.desc()).limit(1)
+    )
+
+
 def get_by_idempotency_key(session: Session, key: str,
                            uploader_id: int | None) -> StoredFile | None:
     return session.scalar(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.store.models import (
@@ -17,6 +17,7 @@ from app.store.models import (
     Shipment,
     ShipmentLine,
 )
+from app.store.types import utcnow
 
 
 def get_by_po(session: Session, buyer_id: int, po_number: str, test: bool) -> Order | None:
@@ -40,6 +41,17 @@ def add(session: Session, order: Order) -> Order:
     session.add(order)
     session.flush()
     return order
+
+
+def add_lines(session: Session, order: Order, rows: list[dict]) -> None:
+    """Insert the lines of an order (dicts of `OrderLine` columns without the order) in one
+    executemany; `order.lines` is loaded afresh when next read."""
+    if rows:
+        session.flush()  # the order, products and the message the lines point to
+        now = utcnow()
+        session.execute(insert(OrderLine.__table__),
+                        [{**row, "order_id": order.id, "created_at": now} for row in rows])
+    session.expire(order, ["lines"])
 
 
 def add_revision(session: Session, revision: OrderRevision) -> None:
