@@ -194,14 +194,34 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU seconds used so far by the live processes of a process group (the
+    server and its uvicorn workers; PostgreSQL's backends are not in it). Linux /proc."""
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path("/proc", entry, "stat").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # from field 3 (state) on
+        if int(fields[2]) == pgid:  # field 5: process group
+            ticks += int(fields[11]) + int(fields[12])  # fields 14, 15: utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def server(url: str, workers: int, log_dir: Path) -> Iterator[int]:
+def server(url: str, workers: int, log_dir: Path) -> Iterator[tuple[int, int]]:
+    """Yields the port and the server's process group (its own session)."""
     port = free_port()
     log = (log_dir / f"serve-{workers}.log").open("wb")
     proc = subprocess.Popen(
         [str(EDIHUB), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers",
          str(workers), "--database-url", url, "--no-migrate"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        # the bench measures capacity: the per-key rate limit would turn it into 429s
+        env={**os.environ, "EDIHUB_RATE_LIMIT_PER_MINUTE": "0"})
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -219,7 +239,7 @@ def server(url: str, workers: int, log_dir: Path) -> Iterator[int]:
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not answer /healthz within 60 s")
             time.sleep(0.2)
-        yield port
+        yield port, proc.pid
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)  # our own session: uvicorn and its workers
@@ -362,6 +382,7 @@ class Row:
     p99: float
     max: float
     client_cpu: float
+    server_cpu_ms: float  # server CPU (all its processes) per request, milliseconds
     first_error: str | None
 
 
@@ -373,9 +394,11 @@ def percentile(ordered: list[float], p: float) -> float:
 
 
 def drive(port: int, key: str, scenario: Scenario, *, clients: int, duration: float,
-          warmup: float, check_every: int, seed: int) -> tuple[Result, float, float]:
+          warmup: float, check_every: int, seed: int,
+          server_pgid: int) -> tuple[Result, float, float, float]:
     """Run `clients` threads for warm-up + `duration` seconds; samples of the warm-up are
-    dropped. Returns the results, the measured wall time and this process's CPU share."""
+    dropped. Returns the results, the measured wall time, this process's CPU share and the
+    server's CPU seconds over the measured time."""
     results = [Result() for _ in range(clients)]
     start_at = time.monotonic() + warmup
     stop_at = start_at + duration
@@ -400,7 +423,7 @@ def drive(port: int, key: str, scenario: Scenario, *, clients: int, duration: fl
         t.start()
     while time.monotonic() < start_at:
         time.sleep(0.05)
-    cpu0 = time.process_time()
+    cpu0, server0 = time.process_time(), group_cpu_seconds(server_pgid)
     for t in threads:
         t.join()
     wall = time.monotonic() - start_at
@@ -409,18 +432,20 @@ def drive(port: int, key: str, scenario: Scenario, *, clients: int, duration: fl
         merged.latencies += r.latencies
         merged.errors += r.errors
         merged.first_error = merged.first_error or r.first_error
-    return merged, wall, (time.process_time() - cpu0) / wall
+    server_cpu = group_cpu_seconds(server_pgid) - server0
+    return merged, wall, (time.process_time() - cpu0) / wall, server_cpu
 
 
 def print_table(rows: list[Row]) -> None:
     head = (f"{'scenario':<26}{'workers':>8}{'clients':>8}{'requests':>9}{'errors':>7}"
-            f"{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'client CPU':>11}")
+            f"{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'client CPU':>11}"
+            f"{'server CPU ms/req':>18}")
     print(head)
     print("-" * len(head))
     for r in rows:
         print(f"{r.scenario:<26}{r.workers:>8}{r.clients:>8}{r.requests:>9}{r.errors:>7}"
               f"{r.requests / r.seconds:>8.1f}{r.p50:>9.1f}{r.p95:>9.1f}{r.p99:>9.1f}"
-              f"{r.max:>9.1f}{r.client_cpu:>10.0%}")
+              f"{r.max:>9.1f}{r.client_cpu:>10.0%} {r.server_cpu_ms:>17.1f}")
     for r in rows:
         if r.first_error:
             print(f"  {r.scenario} (workers {r.workers}, clients {r.clients}) first error: "
@@ -474,19 +499,21 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="edihub-bench-") as tmp:
             for n_workers in workers:
                 rows = []
-                with server(url, n_workers, Path(tmp)) as port:
+                with server(url, n_workers, Path(tmp)) as (port, pgid):
                     for clients in concurrency:
                         for name in chosen:
                             title, scenario = builders[name](data)
-                            result, wall, cpu = drive(
+                            result, wall, cpu, server_cpu = drive(
                                 port, data.keys[role_of[name]], scenario, clients=clients,
                                 duration=args.duration, warmup=warmup,
-                                check_every=args.check_every, seed=args.seed)
+                                check_every=args.check_every, seed=args.seed,
+                                server_pgid=pgid)
                             ordered = sorted(result.latencies)
                             rows.append(Row(title, n_workers, clients, len(ordered),
                                             result.errors, wall, percentile(ordered, 50),
                                             percentile(ordered, 95), percentile(ordered, 99),
                                             ordered[-1] if ordered else math.nan, cpu,
+                                            server_cpu * 1000 / max(len(ordered), 1),
                                             result.first_error))
                             failed += result.errors + (0 if ordered else 1)
                 print()

@@ -4,6 +4,7 @@ their parameters, and per-series forecasts."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -11,27 +12,30 @@ from app.errors import InvalidParameter, NotFound
 from app.security import Caller
 from app.services import forecasting, replenishment
 from app.services.paging import cursor_pair, encode_cursor
-from app.services.sell_through import demand_scope
+from app.services.sell_through import RowsPage, demand_scope
 from app.settings import Settings
 from app.store import partner as partner_store
 from app.store import product as product_store
 from app.store import sales as sales_store
-from app.store.models import InventorySnapshot
 from schemas.api import ForecastRead, Page, ParametersUpdate, SignalRead
 
 URGENCIES = ("critical", "reorder", "ok", "unknown")
 
 
-def _stock(snapshot: InventorySnapshot | None) -> replenishment.Stock:
-    if snapshot is None:
-        return replenishment.Stock(None, None, None, None, None)
-    return replenishment.Stock(snapshot.as_of, snapshot.on_hand, snapshot.available,
-                               snapshot.on_order, snapshot.in_transit)
-
-
 def list_signals(session: Session, caller: Caller, settings: Settings, *, today: date,
                  location_id: int | None, product_id: int | None, urgency: str | None,
                  include_test: bool, cursor: str | None, limit: int) -> Page[SignalRead]:
+    """`signal_rows` as models (for the EDI writers)."""
+    return Page[SignalRead].model_validate(signal_rows(
+        session, caller, settings, today=today, location_id=location_id,
+        product_id=product_id, urgency=urgency, include_test=include_test, cursor=cursor,
+        limit=limit).body)
+
+
+def signal_rows(session: Session, caller: Caller, settings: Settings, *, today: date,
+                location_id: int | None, product_id: int | None, urgency: str | None,
+                include_test: bool, cursor: str | None, limit: int) -> RowsPage:
+    """One page of signals, shaped as `Page[SignalRead]`."""
     if urgency is not None and urgency not in URGENCIES:
         raise InvalidParameter(f"urgency must be one of {', '.join(URGENCIES)}",
                                location={"parameter": "urgency"})
@@ -41,43 +45,53 @@ def list_signals(session: Session, caller: Caller, settings: Settings, *, today:
     facts = replenishment.group_facts(sales_store.sold_overlapping(
         session, scope, product_id=product_id, location_id=location_id, start=start, end=end,
         include_test=include_test))
-    snapshots = {(s.product_id, s.location_id): s for s in sales_store.latest_snapshots(
-        session, scope, product_id=product_id, location_id=location_id, reporter_id=None,
-        include_test=include_test, after=None, limit=1_000_000)}
+    # the newest snapshot per series (of two reporters' on the same day, the last row wins)
+    snapshots = {(s[0], s[1]): s for s in sales_store.latest_stock(
+        session, scope, product_id=product_id, location_id=location_id,
+        include_test=include_test)}
     pairs = sorted(set(facts) | set(snapshots))
     after = cursor_pair(cursor, "after")
     if after is not None:
         pairs = [p for p in pairs if p > after]
     stored = sales_store.parameters_of(session, set(pairs))
-    packs = product_store.pack_sizes_of(session, {p for p, _ in pairs})
-    items: list[SignalRead] = []
+    packs = sales_store.pack_sizes(session, {p for p, _ in pairs})
+    defaults: dict = {}  # parameters and window of a series with none stored, by pack size
+    windows: dict[int, tuple[date, date]] = {}
+    no_stock = replenishment.Stock(None, None, None, None, None)
+    items: list[dict[str, Any]] = []
     last = None
     for pair in pairs:
-        params = replenishment.parameters_for(settings, stored.get(pair), packs.get(pair[0]))
-        w_start, w_end = replenishment.window(today, params.window_days)
-        demand = replenishment.daily_series(facts.get(pair, []), w_start, w_end)
-        signal = replenishment.compute_signal(demand, _stock(snapshots.get(pair)), params,
-                                              w_start, w_end)
+        own = stored.get(pair)
+        if own is None:
+            pack = packs.get(pair[0])
+            params = defaults.get(pack)
+            if params is None:
+                params = defaults[pack] = replenishment.parameters_for(settings, None, pack)
+        else:
+            params = replenishment.parameters_for(settings, own, packs.get(pair[0]))
+        window = windows.get(params.window_days)
+        if window is None:
+            window = windows[params.window_days] = replenishment.window(
+                today, params.window_days)
+        demand = replenishment.daily_series(facts.get(pair, ()), *window)
+        snap = snapshots.get(pair)
+        stock = no_stock if snap is None else replenishment.Stock(*snap[2:])
+        signal = replenishment.compute_signal(demand, stock, params, *window)
         last = pair
         if urgency is None or signal.urgency == urgency:
-            snap = snapshots.get(pair)
-            items.append(SignalRead(
-                product_id=pair[0], location_id=pair[1],
-                on_hand=snap.on_hand if snap else None,
-                available=snap.available if snap else None,
-                on_order=snap.on_order if snap else None,
-                in_transit=snap.in_transit if snap else None,
-                stock_as_of=snap.as_of if snap else None,
-                **_signal_fields(signal)))
+            items.append({
+                "product_id": pair[0], "location_id": pair[1], "on_hand": stock.on_hand,
+                "available": stock.available, "on_order": stock.on_order,
+                "in_transit": stock.in_transit, "stock_as_of": stock.as_of,
+                **{name: getattr(signal, name) for name in _SIGNAL_FIELDS}})
             if len(items) == limit:
                 break
     more = last is not None and last != pairs[-1]
-    return Page[SignalRead](items=items,
-                            next_cursor=encode_cursor({"after": list(last)}) if more else None)
+    return RowsPage({"items": items,
+                     "next_cursor": encode_cursor({"after": list(last)}) if more else None})
 
 
-def _signal_fields(signal: replenishment.Signal) -> dict:
-    return {name: getattr(signal, name) for name in replenishment.Signal.__slots__}
+_SIGNAL_FIELDS = replenishment.Signal.__slots__
 
 
 def set_parameters(session: Session, update: ParametersUpdate) -> None:
