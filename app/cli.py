@@ -21,6 +21,8 @@ app = typer.Typer(help="edihub: supply-chain EDI hub", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 partner_app = typer.Typer(help="Partners and their API keys", no_args_is_help=True)
 app.add_typer(partner_app, name="partner")
+key_app = typer.Typer(help="API keys", no_args_is_help=True)
+app.add_typer(key_app, name="key")
 console = Console()
 err_console = Console(stderr=True)
 
@@ -144,6 +146,28 @@ def partner_list(database_url: DatabaseOption = None) -> None:
             table.add_row(str(p.id), p.slug, p.name, p.role, ids,
                           "yes" if p.needs_review else "")
     console.print(table)
+
+
+@key_app.command("revoke")
+def key_revoke(
+    prefix: Annotated[str, typer.Argument(
+        help="The key's prefix (the part after edh_) or the whole key")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Revoke an API key: the next request with it is refused (401)."""
+    from app.security import split_key
+    from app.store import partner as partner_store
+    from app.store.db import session_scope
+    from app.store.types import utcnow
+
+    prefix = split_key(prefix.strip()) or prefix.strip()
+    with _store(_settings(database_url)) as sessions, session_scope(sessions) as session:
+        key = partner_store.revoke_api_key(session, prefix, utcnow())
+        owner = key.partner.slug if key is not None else None
+    if key is None:
+        err_console.print(f"[red]error:[/] no API key with prefix {prefix!r}")
+        raise typer.Exit(2)
+    console.print(f"key {prefix} of [bold]{owner}[/] revoked")
 
 
 @app.command()

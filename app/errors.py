@@ -60,6 +60,10 @@ class SenderNotUploader(HubError):
     status, code, title = 403, "sender-not-uploader", "Interchange sender is not the uploader"
 
 
+class RateLimited(HubError):
+    status, code, title = 429, "rate-limited", "Too many requests for this API key"
+
+
 class NotFound(HubError):
     status, code, title = 404, "not-found", "Not found"
 
@@ -100,11 +104,18 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def problem_responses(*errors: type[HubError]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries for the given error classes."""
+    """OpenAPI `responses=` entries for the given error classes. A route that checks the API
+    key (declares InvalidApiKey) is also rate limited: its 429 is declared here, once."""
+    if InvalidApiKey in errors and RateLimited not in errors:
+        errors = (*errors, RateLimited)
     out: dict[int | str, dict[str, Any]] = {}
     for err in errors:
         entry = out.setdefault(err.status, {"description": err.title,
                                             "content": {PROBLEM_JSON: {}}})
         if err.title not in entry["description"]:
             entry["description"] += f"; {err.title}"
+        if err is RateLimited:
+            entry["headers"] = {"Retry-After": {
+                "description": "Whole seconds until the key may call again",
+                "schema": {"type": "integer"}}}
     return out

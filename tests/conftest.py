@@ -114,6 +114,7 @@ def settings(db_engine: Engine, tmp_path: Path):
     return Settings(
         database_url=db_engine.url.render_as_string(hide_password=False),
         inbox_dir=tmp_path / "inbox",
+        rate_limit_per_minute=0,  # tests/app/test_rate_limit.py turns it on where it is tested
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from app.store.models import ApiKey, Location, Partner, PartnerIdentifier
@@ -69,6 +69,30 @@ def get_api_key(session: Session, prefix: str) -> ApiKey | None:
 
 def touch_api_key(key: ApiKey, when: datetime) -> None:
     key.last_used_at = when
+
+
+def get_key_check(session: Session, prefix: str) -> Row | None:
+    """What checking a key needs, in one round trip and no ORM objects: id, partner_id,
+    partner_slug, role, key_hash, revoked_at, last_used_at."""
+    return session.execute(
+        select(ApiKey.id, ApiKey.partner_id, Partner.slug.label("partner_slug"), ApiKey.role,
+               ApiKey.key_hash, ApiKey.revoked_at, ApiKey.last_used_at)
+        .join(Partner, Partner.id == ApiKey.partner_id)
+        .where(ApiKey.prefix == prefix)).first()
+
+
+def touch_api_key_id(session: Session, key_id: int, when: datetime) -> None:
+    session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))
+
+
+def revoke_api_key(session: Session, prefix: str, when: datetime) -> ApiKey | None:
+    """Revoke the key with this prefix (at once: every request checks its key); the key, or
+    None when there is none. Revoking twice keeps the first time."""
+    key = get_api_key(session, prefix)
+    if key is not None and key.revoked_at is None:
+        key.revoked_at = when
+        session.flush()
+    return key
 
 
 def get_location(session: Session, partner_id: int, code: str) -> Location | None:
