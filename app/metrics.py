@@ -21,5 +21,10 @@ ROWS_WRITTEN = Counter("edihub_rows_written", "Fact rows written, by kind", ["ki
                        registry=REGISTRY)
 JOB_RUNS = Counter("edihub_job_runs", "Scheduled job runs, by job and outcome",
                    ["job", "outcome"], registry=REGISTRY)
+ALERTS_RAISED = Counter("edihub_alerts_raised", "Alerts raised, by kind", ["kind"],
+                        registry=REGISTRY)
+WEBHOOK_DELIVERIES = Counter("edihub_webhook_deliveries", "Webhook delivery attempts, by "
+                             "outcome (delivered | retry | failed)", ["outcome"],
+                             registry=REGISTRY)
 HTTP_SECONDS = Histogram("edihub_http_request_seconds", "HTTP request latency",
                          ["method", "route", "status"], registry=REGISTRY)

@@ -120,7 +120,7 @@ def test_scheduler_registers_each_job_once_with_its_id(hub):
     engine, sessions, settings = hub
     scheduler = build_scheduler(engine, sessions, settings)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert sorted(jobs) == ["customer-scores", "follow-up", "inbox"]
+    assert {"customer-scores", "follow-up", "inbox", "webhooks"} <= set(jobs)
     assert all((j.max_instances, j.coalesce) == (1, True) for j in jobs.values())
 
 
