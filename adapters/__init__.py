@@ -14,6 +14,7 @@ from adapters import (
     cxml_order_request,
     cxml_product_activity_message,
     cxml_ship_notice_request,
+    edifact_contrl,
     edifact_delfor,
     edifact_desadv,
     edifact_invoic,
@@ -33,6 +34,7 @@ from adapters import (
     x12_855,
     x12_856,
     x12_867,
+    x12_997,
 )
 from adapters.common import Mapped, MappingError
 from edi.model import Message, Standard
@@ -47,6 +49,7 @@ REGISTRY: dict[tuple[Standard, str], Adapter] = {
     (Standard.EDIFACT, "INVRPT"): edifact_invrpt.map_message,
     (Standard.EDIFACT, "INVOIC"): edifact_invoic.map_message,
     (Standard.EDIFACT, "DELFOR"): edifact_delfor.map_message,
+    (Standard.EDIFACT, "CONTRL"): edifact_contrl.map_message,
     (Standard.X12, "850"): x12_850.map_message,
     (Standard.X12, "855"): x12_855.map_message,
     (Standard.X12, "856"): x12_856.map_message,
@@ -55,6 +58,8 @@ REGISTRY: dict[tuple[Standard, str], Adapter] = {
     (Standard.X12, "867"): x12_867.map_message,
     (Standard.X12, "810"): x12_810.map_message,
     (Standard.X12, "830"): x12_830.map_message,
+    (Standard.X12, "997"): x12_997.map_message,
+    (Standard.X12, "999"): x12_997.map_message,
     (Standard.XML, "cxml:OrderRequest"): cxml_order_request.map_message,
     (Standard.XML, "cxml:ConfirmationRequest"): cxml_confirmation_request.map_message,
     (Standard.XML, "cxml:ShipNoticeRequest"): cxml_ship_notice_request.map_message,

@@ -273,5 +273,38 @@ class PlanningScheduleDoc(_Doc):
         return next((p for p in self.parties if p.role == role), None)
 
 
+# --- acknowledgement received (997, 999, CONTRL) ---------------------------------------------
+
+AckStatus = Literal["accepted", "accepted_with_errors", "partially_accepted", "rejected",
+                    "received"]
+
+
+class AcknowledgedMessageDoc(_Doc):
+    """What an acknowledgement says of one message it answers (AK2/AK5, IK5, UCM)."""
+
+    type: str | None = None
+    control_number: str
+    status: AckStatus
+    codes: tuple[str, ...] = ()  # AK502-506 / IK502-506 / UCM 0085
+    segment_number: int | None = None
+
+
+class FunctionalAckDoc(_Doc):
+    """A partner's acknowledgement of an interchange the hub sent: X12 997/999 answer one
+    functional group (AK1 group control number), EDIFACT CONTRL one interchange (UCI 0020).
+    `received` (CONTRL action 8) says the interchange arrived, not yet whether it is
+    accepted."""
+
+    kind: Literal["functional_ack"] = "functional_ack"
+    ack_type: Literal["997", "999", "CONTRL"]
+    functional_id: str | None = None  # AK101
+    group_control: str | None = None  # AK102
+    interchange_control: str | None = None  # UCI 0020
+    status: AckStatus
+    codes: tuple[str, ...] = ()  # AK905-909 / UCI 0085
+    messages: tuple[AcknowledgedMessageDoc, ...] = ()
+    segment_number: int | None = None
+
+
 Document = (OrderDoc | OrderResponseDoc | ShipNoticeDoc | ProductActivityDoc | InvoiceDoc
-            | PlanningScheduleDoc)
+            | PlanningScheduleDoc | FunctionalAckDoc)

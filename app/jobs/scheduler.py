@@ -15,9 +15,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.jobs.runner import JobFunction, run_job
 from app.services import customers
 from app.services.clock import today
+from app.services.feed_watch import watch_feeds
 from app.services.inbox import scan_inbox
+from app.services.outbound import sweep_acknowledgements
+from app.services.promise_sweep import sweep_promises
+from app.services.replenishment_watch import watch_replenishment
+from app.services.webhooks import deliver_due
 from app.settings import Settings
 from app.store.db import session_scope
+from app.store.types import utcnow
 
 
 def inbox_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
@@ -36,6 +42,35 @@ def follow_up_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
     return {"days": settings.followup_days, "due": due}
 
 
+def webhooks_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
+    """Post the webhook deliveries that are due; no transaction is open during a POST."""
+    return deliver_due(sessions, settings)
+
+
+def promise_sweep_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
+    """Order lines that turned at risk or late since the last sweep (alerts)."""
+    with session_scope(sessions) as session:
+        return sweep_promises(session, today(), utcnow())
+
+
+def replenishment_watch_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
+    """Signals that turned reorder or critical since the last run (alerts)."""
+    with session_scope(sessions) as session:
+        return watch_replenishment(session, settings, today(), utcnow())
+
+
+def feed_watch_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
+    """Sales-report feeds that stopped arriving on their usual rhythm (alerts)."""
+    with session_scope(sessions) as session:
+        return watch_feeds(session, utcnow())
+
+
+def ack_watch_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
+    """Interchanges sent whose 997/999/CONTRL is past due become overdue (alerts)."""
+    with session_scope(sessions) as session:
+        return sweep_acknowledgements(session, utcnow())
+
+
 def jobs(settings: Settings) -> dict[str, tuple[JobFunction, IntervalTrigger]]:
     """Job id -> (function, trigger)."""
     return {
@@ -43,6 +78,15 @@ def jobs(settings: Settings) -> dict[str, tuple[JobFunction, IntervalTrigger]]:
         "customer-scores": (customer_scores_job,
                             IntervalTrigger(hours=settings.customer_scores_interval_hours)),
         "follow-up": (follow_up_job, IntervalTrigger(hours=24)),
+        "promise-sweep": (promise_sweep_job,
+                          IntervalTrigger(minutes=settings.promise_sweep_interval_minutes)),
+        "replenishment-watch": (replenishment_watch_job, IntervalTrigger(
+            hours=settings.replenishment_watch_interval_hours)),
+        "feed-watch": (feed_watch_job,
+                       IntervalTrigger(hours=settings.feed_watch_interval_hours)),
+        "ack-watch": (ack_watch_job,
+                      IntervalTrigger(minutes=settings.ack_watch_interval_minutes)),
+        "webhooks": (webhooks_job, IntervalTrigger(seconds=settings.webhook_interval_seconds)),
     }
 
 

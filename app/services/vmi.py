@@ -1,5 +1,7 @@
 """Replenishment signals as EDI for vendor-managed inventory: one document per location
-owner, written by the EDI layer's writers (X12 850/830, EDIFACT ORDERS/DELFOR)."""
+owner, written by the EDI layer's writers (X12 850/830, EDIFACT ORDERS/DELFOR). Each
+interchange written is recorded as sent (`outbound.record_sent`), so its 997/CONTRL is
+awaited."""
 
 from __future__ import annotations
 
@@ -10,13 +12,14 @@ from decimal import ROUND_CEILING, Decimal
 from sqlalchemy.orm import Session
 
 from app.security import Caller
+from app.services.outbound import record_sent
 from app.services.signals import list_signals
 from app.settings import Settings
 from app.store import interchange as ic_store
 from app.store import partner as partner_store
 from app.store import product as product_store
 from app.store.models import Location, Partner, Product
-from app.store.types import UTC
+from app.store.types import UTC, utcnow
 from edi.documents import (
     EnvelopeSpec,
     Order,
@@ -31,6 +34,8 @@ from edi.x12.writer import write_830, write_850
 from schemas.api import SignalRead
 
 FORMATS = ("x12-850", "x12-830", "edifact-orders", "edifact-delfor")
+MESSAGE_TYPES = {"x12-850": "850", "x12-830": "830", "edifact-orders": "ORDERS",
+                 "edifact-delfor": "DELFOR"}
 MEDIA = {"x12": "application/edi-x12", "edifact": "application/edifact"}
 # identifier scheme -> envelope qualifier (X12 ISA05/07, EDIFACT UNB 0007)
 X12_QUALIFIERS = {"ZZ": "ZZ", "DUNS": "01", "GLN": "08"}
@@ -98,7 +103,13 @@ def write_signals(session: Session, caller: Caller, signals: list[SignalRead], f
             created=created,
         )
         number = f"VMI-{today:%Y%m%d}-{env.interchange_control}"
-        parts.append(_document(fmt, number, today, receiver, sender, rows, env))
+        text = _document(fmt, number, today, receiver, sender, rows, env)
+        record_sent(session, receiver=owner, standard=syntax, message_type=MESSAGE_TYPES[fmt],
+                    document_number=number, sender_id=f"{sender.qualifier}:{sender.id}",
+                    receiver_id=f"{receiver.qualifier}:{receiver.id}",
+                    interchange_control=env.interchange_control,
+                    group_control=env.group_control, content=text, sent_at=utcnow())
+        parts.append(text)
     return "".join(parts), MEDIA[syntax]
 
 

@@ -646,3 +646,130 @@ class ExchangeRate(_Created, Base):
     base_currency: Mapped[str] = mapped_column(String(3), nullable=False)
     rate: Mapped[Decimal] = mapped_column(Rate, nullable=False)
     valid_from: Mapped[date] = mapped_column(Date, nullable=False)
+
+
+# --- alerts and webhooks ---------------------------------------------------------------------
+
+
+class Alert(Base):
+    """A condition someone should look at (a late promise, a missing feed, a reorder point
+    crossed). `subject` is the dedup key ("order_line:42"): at most one alert per kind and
+    subject is open or acknowledged at a time; it is resolved when the condition clears."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        Index("ix_alerts_kind_subject_status", "kind", "subject", "status"),
+        Index("ix_alerts_status_raised", "status", "raised_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    severity: Mapped[str] = mapped_column(String(10), nullable=False)  # info|warning|critical
+    partner_id: Mapped[int | None] = _fk("partners.id", nullable=True, ondelete="CASCADE")
+    subject: Mapped[str] = mapped_column(String(120), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    details: Mapped[dict] = mapped_column(JSON, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False)  # open|acknowledged|resolved
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_partner_id: Mapped[int | None] = _fk(
+        "partners.id", nullable=True, ondelete="SET NULL"
+    )
+    acknowledged_by_key_id: Mapped[int | None] = _fk(
+        "api_keys.id", nullable=True, ondelete="SET NULL"
+    )
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Webhook(_Created, Base):
+    """Where a partner (or ops) wants events posted; `secret` signs every delivery."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    partner_id: Mapped[int] = _fk("partners.id", ondelete="CASCADE")
+    url: Mapped[str] = mapped_column(String(2000), nullable=False)
+    events: Mapped[list] = mapped_column(JSON, nullable=False)  # ["alert.promise_late", "*"]
+    secret: Mapped[str] = mapped_column(String(80), nullable=False)
+    # registered with an ops key: receives every partner's alerts, not only its owner's
+    all_partners: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+
+
+class WebhookDelivery(_Created, Base):
+    """One event to post to one webhook, retried with backoff until delivered or failed."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    webhook_id: Mapped[int] = _fk("webhooks.id", ondelete="CASCADE")
+    event: Mapped[str] = mapped_column(String(60), nullable=False)
+    payload: Mapped[dict] = mapped_column(JSON, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False)  # pending|delivered|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebhookAttempt(Base):
+    """One HTTP POST of a delivery: the status it got or the error, and how long it took."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    delivery_id: Mapped[int] = _fk("webhook_deliveries.id", ondelete="CASCADE")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+# --- watches: what the watch jobs remember, and what the hub sent ------------------------------
+
+
+class WatchState(Base):
+    """What a watch job saw last for one subject (an order line's promise status, a signal's
+    urgency, a feed's freshness), so it alerts when the state changes, not on every run."""
+
+    __tablename__ = "watch_states"
+    __table_args__ = (UniqueConstraint("watch", "subject"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    watch: Mapped[str] = mapped_column(String(20), nullable=False)  # promise|replenishment|feed
+    subject: Mapped[str] = mapped_column(String(120), nullable=False)
+    state: Mapped[str] = mapped_column(String(24), nullable=False)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class OutboundInterchange(Base):
+    """An interchange the hub sent to a partner, and the 997/999/CONTRL that answered it.
+
+    `sent` until an acknowledgement matches it (the partner + the group control number for
+    X12, the interchange control number for EDIFACT), then `accepted` or `rejected`; `overdue`
+    when none came back by `due_at` (sent + the partner's `ack_window_hours`)."""
+
+    __tablename__ = "outbound_interchanges"
+    __table_args__ = (
+        Index("ix_outbound_interchanges_status_due", "status", "due_at"),
+        Index("ix_outbound_interchanges_match", "partner_id", "standard", "interchange_control"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    partner_id: Mapped[int] = _fk("partners.id", ondelete="CASCADE")  # the receiver
+    standard: Mapped[str] = mapped_column(String(10), nullable=False)  # x12 | edifact
+    type: Mapped[str] = mapped_column(String(20), nullable=False)  # 850 | 830 | ORDERS | DELFOR
+    document_number: Mapped[str | None] = mapped_column(String(80))
+    sender: Mapped[str] = mapped_column(String(255), nullable=False)  # qualifier:id as written
+    receiver: Mapped[str] = mapped_column(String(255), nullable=False)
+    interchange_control: Mapped[str] = mapped_column(String(35), nullable=False)
+    group_control: Mapped[str | None] = mapped_column(String(35))
+    content: Mapped[str] = mapped_column(Text, nullable=False, deferred=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # sent | accepted | rejected | overdue
+    status: Mapped[str] = mapped_column(String(12), nullable=False)
+    ack_status: Mapped[str | None] = mapped_column(String(24))  # as the acknowledgement said
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ack_message_id: Mapped[int | None] = _fk("messages.id", nullable=True, ondelete="SET NULL")
