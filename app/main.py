@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import logs, metrics
 from app.api import (
+    alerts,
     customers,
     demand,
     health,
@@ -25,10 +26,12 @@ from app.api import (
     orders,
     promises,
     replenishment,
+    webhooks,
 )
 from app.errors import PROBLEM_JSON, HubError, StoreUnavailable
 from app.settings import Settings, get_settings
 from app.store.db import make_engine, make_session_factory
+from app.web import dashboard
 
 log = logging.getLogger("edihub")
 access = logging.getLogger("edihub.access")
@@ -73,6 +76,9 @@ def create_app(settings: Settings | None = None, *,
     app.include_router(replenishment.router)
     app.include_router(customers.router)
     app.include_router(jobs.router)
+    app.include_router(alerts.router)
+    app.include_router(webhooks.router)
+    app.include_router(dashboard.router)
     return app
 
 
