@@ -328,22 +328,24 @@ def _ingest_interchange(session: Session, file: StoredFile, position: int,
     env = interchange.envelope
     standard = interchange.standard.value
     clip = ic_store.clip
-    stored = ic_store.get_interchange_by_key(
-        session, standard, clip(env.sender.strip(), Interchange.sender),
-        clip(env.receiver.strip(), Interchange.receiver),
-        clip(env.control_number, Interchange.control_number))
-    if stored is not None:
-        if stored.file_id == file.id and stored.position == position:
-            # This very interchange, stored by an earlier run of this file (a reprocess): its
-            # facts stay as they are, and it counts with the status it was given then.
-            return stored.status
-        return "duplicate"
+    earlier_run = ic_store.get_interchange_at(session, file.id, position)
+    if earlier_run is not None:
+        # This very interchange, stored by an earlier run of this file (a reprocess): its
+        # facts stay as they are, and it counts with the status it was given then.
+        return earlier_run.status
     scheme, sender_id = parties.sender_identifier(standard, env)
     sender = parties.resolve_identifier(session, scheme, sender_id)
     sender_rejected = (
         not uploader_is_ops and uploader is not None
         and (sender is None or sender.id != uploader.id)
     )
+    # The sender is checked before the duplicate look-up: an uploader is never told whether
+    # another partner's interchange was received, and its refused copy takes no key.
+    if not sender_rejected and ic_store.get_interchange_by_key(
+            session, standard, clip(env.sender.strip(), Interchange.sender),
+            clip(env.receiver.strip(), Interchange.receiver),
+            clip(env.control_number, Interchange.control_number)) is not None:
+        return "duplicate"
     if sender is None and not sender_rejected:
         sender = parties.resolve_or_create(session, scheme, sender_id, name=None, role="other")
     receiver = parties.resolve_identifier(session, *parties.receiver_identifier(standard, env))
@@ -359,7 +361,8 @@ def _ingest_interchange(session: Session, file: StoredFile, position: int,
             receiver_qualifier=clip(env.receiver_qualifier.strip() or None,
                                     Interchange.receiver_qualifier),
             control_number=clip(env.control_number, Interchange.control_number),
-            test=env.test, status="accepted",
+            # a refused interchange is stored as rejected from the start: it takes no key
+            test=env.test, status="rejected" if sender_rejected else "accepted",
             partner_id=sender.id if sender is not None and not sender_rejected else None,
         )
         session.add(row)

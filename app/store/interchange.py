@@ -68,13 +68,24 @@ def get_by_idempotency_key(session: Session, key: str,
 
 def get_interchange_by_key(session: Session, standard: str, sender: str, receiver: str,
                            control_number: str) -> Interchange | None:
+    """The interchange holding this key: one the hub did not reject (a rejected one frees
+    its key, see the partial unique index `uq_interchanges_key`)."""
     return session.scalar(
         select(Interchange).where(
             Interchange.standard == standard,
             Interchange.sender == sender,
             Interchange.receiver == receiver,
             Interchange.control_number == control_number,
+            Interchange.status != "rejected",
         )
+    )
+
+
+def get_interchange_at(session: Session, file_id: int, position: int) -> Interchange | None:
+    """The interchange an earlier run of this file stored at this position, if any."""
+    return session.scalar(
+        select(Interchange).where(Interchange.file_id == file_id,
+                                  Interchange.position == position)
     )
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -194,7 +195,14 @@ class StoredFile(Base):
 
 class Interchange(_Created, Base):
     __tablename__ = "interchanges"
-    __table_args__ = (UniqueConstraint("standard", "sender", "receiver", "control_number"),)
+    # An interchange key is taken once by an interchange the hub did not reject: a refused
+    # one (another partner's sender, a broken envelope) must not make the real one, sent
+    # later by its sender, a "duplicate".
+    __table_args__ = (
+        Index("uq_interchanges_key", "standard", "sender", "receiver", "control_number",
+              unique=True, sqlite_where=text("status != 'rejected'"),
+              postgresql_where=text("status != 'rejected'")),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     file_id: Mapped[int] = _fk("stored_files.id", ondelete="CASCADE")

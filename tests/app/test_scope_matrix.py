@@ -286,12 +286,24 @@ def test_customers_a_manufacturer_sees_are_its_buyers(client, world, ids):
     assert ids["customer"] not in seen["B"] | seen["N"]
 
 
-@pytest.mark.xfail(strict=True, reason="ingest matches repeated bytes before the sender check: "
-                   "a refused upload by B makes A's own file a 'duplicate' (and tells B that "
-                   "it was received before)")
 def test_a_file_refused_to_another_partner_does_not_shadow_the_senders_own(client, world):
     auth = world[0]
     body = A_850.replace(b"000000101", b"000000555")
     assert client.post("/v1/interchanges", content=body, headers=auth["B"]).status_code == 403
     assert client.post("/v1/interchanges", content=body, headers=auth["M"]).status_code == 403
+    own = client.post("/v1/interchanges", content=body, headers=auth["A"])
+    assert own.status_code == 201
+    assert own.json()["duplicate"] is False
+    assert own.json()["status"] == "processed"
+
+
+def test_another_partner_resending_an_accepted_interchange_is_refused_not_told_it_exists(
+        client, world):
+    auth = world[0]
+    body = A_850.replace(b"000000101", b"000000556")
     assert client.post("/v1/interchanges", content=body, headers=auth["A"]).status_code == 201
+    refused = client.post("/v1/interchanges", content=body, headers=auth["B"])
+    assert refused.status_code == 403
+    assert "received before" not in refused.text
+    assert client.post("/v1/interchanges", content=body, headers=auth["A"]).json()[
+        "duplicate"] is True
