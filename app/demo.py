@@ -39,6 +39,8 @@ from xml.sax.saxutils import escape, quoteattr
 from rich.console import Console
 from sqlalchemy.engine import make_url
 
+from app.jobs.runner import run_job
+from app.jobs.scheduler import jobs
 from app.services import clock
 from app.services.customers import compute_scores, put_exchange_rates
 from app.services.ingest import Upload, ingest_upload
@@ -206,6 +208,9 @@ class _Order:
     lines: list[_Line] = field(default_factory=list)
 
 
+WATCH_JOBS = ("promise-sweep", "replenishment-watch", "feed-watch", "ack-watch")
+
+
 def build_demo(database_url: str, *, console: Console, today: date | None = None) -> dict:
     """Create the demo store and load the files; returns the API keys by role.
 
@@ -267,6 +272,10 @@ def build_demo(database_url: str, *, console: Console, today: date | None = None
         as_of = today - timedelta(days=days_ago)
         with session_scope(sessions) as session:
             compute_scores(session, settings, as_of, computed_at=_at(as_of, 23))
+    # the watch jobs once, as `edihub scheduler` runs them, so alerts and job runs show at once
+    scheduled = jobs(settings)
+    for job_id in WATCH_JOBS:
+        run_job(engine, sessions, settings, job_id, scheduled[job_id][0])
     # one fresh order, not loaded, for the upload example
     northwind = DISTRIBUTORS["northwind"]
     fresh = _Order("northwind", "PO-NW-NEW-1", today, today + timedelta(days=8), lines=[

@@ -198,6 +198,21 @@ def test_the_promise_api_shows_the_mix_to_ops(built):
     assert inventory
 
 
+def test_the_watch_jobs_ran_once_and_their_alerts_are_listed(built):
+    from app.main import create_app
+    from app.settings import Settings
+
+    auth = {"Authorization": f"Bearer {built.keys['ops']}"}
+    with TestClient(create_app(Settings(database_url=built.url))) as client:
+        alerts = client.get("/v1/alerts?limit=500", headers=auth).json()["items"]
+        runs = client.get("/v1/jobs?limit=50", headers=auth).json()["items"]
+    kinds = Counter(a["kind"] for a in alerts)
+    assert kinds["promise_late"] >= 2  # the late lines of the story
+    assert kinds["replenishment_critical"] >= 1  # the two thin store series
+    assert {(r["job_id"], r["outcome"]) for r in runs} == {
+        (job_id, "ok") for job_id in demo.WATCH_JOBS}
+
+
 def test_cobalt_stopped_ordering_four_months_ago(built):
     with built.sessions() as session:
         cobalt = _order_dates(session, "Cobalt Grocers")
