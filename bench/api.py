@@ -251,6 +251,49 @@ def server(url: str, workers: int, log_dir: Path) -> Iterator[tuple[int, int]]:
         log.close()
 
 
+@contextlib.contextmanager
+def schedulers(url: str, count: int, log_dir: Path) -> Iterator[list[subprocess.Popen]]:
+    """`count` scheduler processes on the same database, running their fast jobs (inbox and
+    webhooks every second, promise sweep every minute) while the API is under load; the
+    job locks must keep them from ever running one job twice at once."""
+    env = {**os.environ, "EDIHUB_DATABASE_URL": url, "EDIHUB_INBOX_DIR": str(log_dir / "inbox"),
+           "EDIHUB_INBOX_INTERVAL_SECONDS": "1", "EDIHUB_WEBHOOK_INTERVAL_SECONDS": "1",
+           "EDIHUB_PROMISE_SWEEP_INTERVAL_MINUTES": "1"}
+    procs = [subprocess.Popen([str(EDIHUB), "scheduler"], cwd=ROOT, env=env,
+                              stdout=(log_dir / f"scheduler-{n}.log").open("wb"),
+                              stderr=subprocess.STDOUT, start_new_session=True)
+             for n in range(count)]
+    try:
+        yield procs
+    finally:
+        for proc in procs:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def overlapping_job_runs(url: str, since: datetime) -> list[tuple]:
+    """Pairs of runs of the same job whose times overlap (there must be none)."""
+    with psycopg.connect(_libpq(url)) as conn:
+        return conn.execute(
+            "SELECT a.job_id, a.id, b.id FROM job_runs a JOIN job_runs b"
+            " ON a.job_id = b.job_id AND a.id < b.id"
+            " AND b.started_at < coalesce(a.finished_at, now())"
+            " AND a.started_at < coalesce(b.finished_at, now())"
+            " WHERE a.started_at >= %s", (since,)).fetchall()
+
+
+def job_run_counts(url: str, since: datetime) -> dict[str, int]:
+    with psycopg.connect(_libpq(url)) as conn:
+        return dict(conn.execute(
+            "SELECT job_id || ':' || outcome, count(*) FROM job_runs WHERE started_at >= %s"
+            " GROUP BY 1 ORDER BY 1", (since,)).fetchall())
+
+
 # --- the clients ------------------------------------------------------------------------------
 
 
@@ -467,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check-every", type=int, default=1,
                         help="parse and check every Nth response of a client (feed: all)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--schedulers", type=int, default=0,
+                        help="scheduler processes running beside the server during the load")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--database-url", help="reuse this loaded database (from --keep)")
     parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL,
@@ -499,7 +544,9 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="edihub-bench-") as tmp:
             for n_workers in workers:
                 rows = []
-                with server(url, n_workers, Path(tmp)) as (port, pgid):
+                since = datetime.now(UTC)
+                with server(url, n_workers, Path(tmp)) as (port, pgid), \
+                        schedulers(url, args.schedulers, Path(tmp)) as scheduler_procs:
                     for clients in concurrency:
                         for name in chosen:
                             title, scenario = builders[name](data)
@@ -516,8 +563,15 @@ def main(argv: list[str] | None = None) -> int:
                                             server_cpu * 1000 / max(len(ordered), 1),
                                             result.first_error))
                             failed += result.errors + (0 if ordered else 1)
+                    dead = [p.returncode for p in scheduler_procs if p.poll() is not None]
                 print()
                 print_table(rows)
+                if args.schedulers:
+                    overlaps = overlapping_job_runs(url, since)
+                    print(f"{args.schedulers} schedulers: job runs {job_run_counts(url, since)}, "
+                          f"overlapping runs of one job: {len(overlaps)}, exited early: "
+                          f"{len(dead)}")
+                    failed += len(overlaps) + len(dead)
         return 1 if failed else 0
     finally:
         if keep:
