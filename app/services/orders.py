@@ -72,18 +72,7 @@ def _apply_lines(session, order: Order, doc: OrderDoc, ctx: FactContext, buyer: 
     named = set()
     for ld in doc.lines:
         named.add(ld.line_number)
-        product = parties.resolve_product(session, ld.product, buyer)
-        parties.claim_product(product, seller)
-        values = dict(
-            product_id=product.id if product else None,
-            quantity=ld.quantity, uom=ld.uom, base_quantity=ld.base_quantity,
-            pack_size=ld.pack_size, unit_price=ld.unit_price, currency=doc.currency,
-            requested_delivery=ld.requested_delivery or doc.requested_delivery,
-            requested_ship=ld.requested_ship or doc.requested_ship,
-            description=ld.product.description, status="open",
-            message_id=ctx.message_id, segment_number=ld.segment_number,
-            raw_qualifier=ld.raw_qualifier, test=ctx.test,
-        )
+        values = _line_values(session, ld, doc, ctx, buyer, seller)
         line = existing.get(ld.line_number)
         if line is None:
             order.lines.append(OrderLine(line_number=ld.line_number, **values))
@@ -101,21 +90,27 @@ def _add_lines(session, order: Order, doc: OrderDoc, ctx: FactContext, buyer: Pa
                seller: Partner | None) -> None:
     """The lines of an order that has none yet, in bulk, with the values `_apply_lines`
     gives them (a line number sent twice is refused by the store, as it was line by line)."""
-    rows = []
-    for ld in doc.lines:
-        product = parties.resolve_product(session, ld.product, buyer)
-        parties.claim_product(product, seller)
-        rows.append(dict(
-            line_number=ld.line_number, product_id=product.id if product else None,
-            quantity=ld.quantity, uom=ld.uom, base_quantity=ld.base_quantity,
-            pack_size=ld.pack_size, unit_price=ld.unit_price, currency=doc.currency,
-            requested_delivery=ld.requested_delivery or doc.requested_delivery,
-            requested_ship=ld.requested_ship or doc.requested_ship,
-            description=ld.product.description, status="open",
-            message_id=ctx.message_id, segment_number=ld.segment_number,
-            raw_qualifier=ld.raw_qualifier, test=ctx.test,
-        ))
+    rows = [dict(line_number=ld.line_number, **_line_values(session, ld, doc, ctx, buyer, seller))
+            for ld in doc.lines]
     order_store.add_lines(session, order, rows)
+
+
+def _line_values(session, ld, doc: OrderDoc, ctx: FactContext, buyer: Partner,
+                 seller: Partner | None) -> dict:
+    """What an order line holds as the document sends it (its product resolved and claimed
+    by the seller)."""
+    product = parties.resolve_product(session, ld.product, buyer)
+    parties.claim_product(product, seller)
+    return dict(
+        product_id=product.id if product else None,
+        quantity=ld.quantity, uom=ld.uom, base_quantity=ld.base_quantity,
+        pack_size=ld.pack_size, unit_price=ld.unit_price, currency=doc.currency,
+        requested_delivery=ld.requested_delivery or doc.requested_delivery,
+        requested_ship=ld.requested_ship or doc.requested_ship,
+        description=ld.product.description, status="open",
+        message_id=ctx.message_id, segment_number=ld.segment_number,
+        raw_qualifier=ld.raw_qualifier, test=ctx.test,
+    )
 
 
 def _link_waiting_documents(session, order: Order, buyer: Partner) -> None:
