@@ -171,15 +171,19 @@ def raise_for_rejection(described: UploadRead) -> None:
             if issue.code == "sender-not-uploader":
                 raise SenderNotUploader(issue.text, location=issue.location, extra=extra)
     if described.status == "rejected":
-        issues = [i for ic in described.interchanges for i in ic.issues] + [
-            i for ic in described.interchanges for m in ic.messages for i in m.issues
-        ] + described.issues
-        errors = [i for i in issues if i.severity == "error"] or issues
-        first = errors[0] if errors else None
+        # (interchange control number or None, issue): the detail names the interchange
+        issues = [(ic.control_number, i) for ic in described.interchanges for i in ic.issues] + [
+            (ic.control_number, i) for ic in described.interchanges for m in ic.messages
+            for i in m.issues
+        ] + [(None, i) for i in described.issues]
+        errors = [pair for pair in issues if pair[1].severity == "error"] or issues
+        control, first = errors[0] if errors else (None, None)
         detail = "nothing in the upload was accepted"
         if first is not None:
             where = ", ".join(f"{k} {v}" for k, v in first.location.items())
             detail = f"{first.text} ({where})" if where else first.text
+            if control:
+                detail = f"interchange {control}: {detail}"
         raise InterchangeRejected(detail, location=first.location if first else None,
                                   extra=extra)
 
