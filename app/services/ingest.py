@@ -136,8 +136,12 @@ _RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_det
 
 
 def _lost_race(exc: IntegrityError | OperationalError) -> bool:
+    """Whether re-running can succeed: a unique key a concurrent upload took first, a
+    deadlock or a serialization failure. Any other constraint failure is bad data or a
+    defect, and re-running would only hide it."""
     if isinstance(exc, IntegrityError):
-        return True
+        return (getattr(exc.orig, "sqlstate", None) == "23505"  # unique_violation
+                or str(exc.orig).startswith("UNIQUE constraint failed"))  # SQLite
     return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
 
 

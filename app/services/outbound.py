@@ -44,7 +44,14 @@ def record_sent(session: Session, *, receiver: Partner, standard: str, message_t
                 interchange_control: int | str, group_control: int | str | None, content: str,
                 sent_at: datetime) -> OutboundInterchange:
     """Remember an interchange the hub sent, due to be acknowledged within the receiving
-    partner's window."""
+    partner's window.
+
+    A newer copy of the same kind of document from the same sender to the same partner
+    supersedes the ones still waiting (`signals.edi` writes a fresh interchange on every
+    fetch, and the caller passes on the newest): only that one is waited for, so fetching
+    twice never leaves a copy to go overdue."""
+    outbound_store.supersede_waiting(session, partner_id=receiver.id, standard=standard,
+                                     type_=message_type, sender=sender_id)
     return outbound_store.add(session, OutboundInterchange(
         partner_id=receiver.id, standard=standard, type=message_type,
         document_number=document_number, sender=sender_id, receiver=receiver_id,

@@ -11,6 +11,7 @@ from app.errors import Conflict, InvalidParameter
 from app.security import Role, new_key
 from app.services.parties import X12_QUALIFIER_SCHEMES
 from app.store import partner as partner_store
+from app.store import product as product_store
 from app.store.models import Partner
 
 PARTNER_ROLES = ("ops", "distributor", "manufacturer", "retailer", "supplier", "other")
@@ -75,3 +76,20 @@ def uploader_of(session: Session, slug: str) -> Uploader | None:
     if partner is None:
         return None
     return Uploader(partner.id, partner.role == "ops")
+
+
+def partner_names(session: Session) -> dict[int, str]:
+    """Every partner's name by id (partners are few: hundreds, not millions)."""
+    return {p.id: p.name for p in partner_store.list_all(session)}
+
+
+def location_choices(session: Session, limit: int) -> list[tuple[int, str]]:
+    """(id, "partner · code") of the first `limit` locations, partner by partner."""
+    return [(loc.id, f"{partner.name} · {loc.code}")
+            for partner in partner_store.list_all(session)
+            for loc in partner_store.list_locations(session, partner.id)][:limit]
+
+
+def product_gtins(session: Session, product_ids: set[int]) -> dict[int, str]:
+    """The GTIN of each of these products that has one."""
+    return product_store.gtins_of(session, product_ids)

@@ -60,31 +60,26 @@ def watch_replenishment(session: Session, settings: Settings, today: date,
     known = watch_store.states_of(session, WATCH)
     counts = {"signals": 0, "reorder": 0, "critical": 0, "changed": 0, "raised": 0,
               "resolved": 0}
-    cursor = None
-    while True:
-        page = list_signals(session, WATCHER, settings, today=today, location_id=None,
-                            product_id=None, urgency=None, include_test=False, cursor=cursor,
-                            limit=settings.page_size_max)
-        for signal in page.items:
-            counts["signals"] += 1
-            urgency = signal.urgency
-            if urgency in KINDS:
-                counts[urgency] += 1
-            subject = f"signal:{signal.location_id}:{signal.product_id}"
-            seen = known.get(subject)
-            previous = seen.state if seen else None
-            if previous == urgency:
-                continue
-            counts["changed"] += 1
-            if urgency != "unknown":
-                for other, kind in KINDS.items():
-                    if other != urgency:
-                        counts["resolved"] += alerts.resolve_alerts(session, kind=kind,
-                                                                    subject=subject)
-            if urgency in KINDS:
-                counts["raised"] += _raise(session, signal, subject, previous)
-            watch_store.set_state(session, known, WATCH, subject, urgency, now)
-        if not page.next_cursor:
-            break
-        cursor = page.next_cursor
+    signals = list_signals(session, WATCHER, settings, today=today, location_id=None,
+                           product_id=None, urgency=None, include_test=False,
+                           cursor=None, limit=None).items  # one pass over the facts
+    for signal in signals:
+        counts["signals"] += 1
+        urgency = signal.urgency
+        if urgency in KINDS:
+            counts[urgency] += 1
+        subject = f"signal:{signal.location_id}:{signal.product_id}"
+        seen = known.get(subject)
+        previous = seen.state if seen else None
+        if previous == urgency:
+            continue
+        counts["changed"] += 1
+        if urgency != "unknown":
+            for other, kind in KINDS.items():
+                if other != urgency:
+                    counts["resolved"] += alerts.resolve_alerts(session, kind=kind,
+                                                                subject=subject)
+        if urgency in KINDS:
+            counts["raised"] += _raise(session, signal, subject, previous)
+        watch_store.set_state(session, known, WATCH, subject, urgency, now)
     return counts

@@ -24,8 +24,9 @@ URGENCIES = ("critical", "reorder", "ok", "unknown")
 
 def list_signals(session: Session, caller: Caller, settings: Settings, *, today: date,
                  location_id: int | None, product_id: int | None, urgency: str | None,
-                 include_test: bool, cursor: str | None, limit: int) -> Page[SignalRead]:
-    """`signal_rows` as models (for the EDI writers)."""
+                 include_test: bool, cursor: str | None,
+                 limit: int | None) -> Page[SignalRead]:
+    """`signal_rows` as models (for the EDI writers, the dashboard and the watch job)."""
     return Page[SignalRead].model_validate(signal_rows(
         session, caller, settings, today=today, location_id=location_id,
         product_id=product_id, urgency=urgency, include_test=include_test, cursor=cursor,
@@ -34,8 +35,10 @@ def list_signals(session: Session, caller: Caller, settings: Settings, *, today:
 
 def signal_rows(session: Session, caller: Caller, settings: Settings, *, today: date,
                 location_id: int | None, product_id: int | None, urgency: str | None,
-                include_test: bool, cursor: str | None, limit: int) -> RowsPage:
-    """One page of signals, shaped as `Page[SignalRead]`."""
+                include_test: bool, cursor: str | None, limit: int | None) -> RowsPage:
+    """One page of signals, shaped as `Page[SignalRead]`; `limit=None`: all of them in one
+    pass (every page reads the facts of the whole scope, so paging through everything would
+    read them once per page)."""
     if urgency is not None and urgency not in URGENCIES:
         raise InvalidParameter(f"urgency must be one of {', '.join(URGENCIES)}",
                                location={"parameter": "urgency"})

@@ -58,17 +58,10 @@ def party_id(partner: Partner | None, syntax: str) -> PartyId:
 def signals_as_edi(session: Session, caller: Caller, settings: Settings, *, fmt: str,
                    today: date, location_id: int | None, product_id: int | None,
                    urgency: str | None) -> tuple[str, str]:
-    """Every signal the caller may see (all pages), as one EDI text dated `today`."""
-    signals: list[SignalRead] = []
-    cursor = None
-    while True:
-        page = list_signals(session, caller, settings, today=today, location_id=location_id,
-                            product_id=product_id, urgency=urgency, include_test=False,
-                            cursor=cursor, limit=settings.page_size_max)
-        signals.extend(page.items)
-        if not page.next_cursor:
-            break
-        cursor = page.next_cursor
+    """Every signal the caller may see, as one EDI text dated `today`."""
+    signals = list_signals(session, caller, settings, today=today, location_id=location_id,
+                           product_id=product_id, urgency=urgency, include_test=False,
+                           cursor=None, limit=None).items
     return write_signals(session, caller, signals, fmt, today)
 
 

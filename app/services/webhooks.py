@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import secrets
 import time
@@ -141,7 +142,9 @@ def _post(url: str, body: bytes, headers: dict[str, str],
     except urllib.error.HTTPError as exc:
         exc.close()
         return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+        # no usable HTTP answer (refused, timed out, not HTTP at all): an attempt that
+        # failed, retried like any other
         reason = getattr(exc, "reason", exc)
         return None, f"{type(exc).__name__}: {reason}"[:500]
 

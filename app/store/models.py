@@ -776,7 +776,7 @@ class OutboundInterchange(Base):
     content: Mapped[str] = mapped_column(Text, nullable=False, deferred=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    # sent | accepted | rejected | overdue
+    # sent | accepted | rejected | overdue | superseded (a newer copy was sent)
     status: Mapped[str] = mapped_column(String(12), nullable=False)
     ack_status: Mapped[str | None] = mapped_column(String(24))  # as the acknowledgement said
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.store.models import OutboundInterchange
@@ -16,6 +16,20 @@ def add(session: Session, record: OutboundInterchange) -> OutboundInterchange:
     session.add(record)
     session.flush()
     return record
+
+
+def supersede_waiting(session: Session, *, partner_id: int, standard: str, type_: str,
+                      sender: str) -> int:
+    """Mark the still unanswered (`sent`) interchanges of this kind from `sender` to the
+    partner `superseded`; how many."""
+    result = session.execute(
+        update(OutboundInterchange)
+        .where(OutboundInterchange.partner_id == partner_id,
+               OutboundInterchange.standard == standard, OutboundInterchange.type == type_,
+               OutboundInterchange.sender == sender, OutboundInterchange.status == "sent")
+        .values(status="superseded")
+        .execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 def find_answered(session: Session, *, partner_id: int, standard: str,

@@ -67,9 +67,6 @@ def get_api_key(session: Session, prefix: str) -> ApiKey | None:
     return session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
 
 
-def touch_api_key(key: ApiKey, when: datetime) -> None:
-    key.last_used_at = when
-
 
 def get_key_check(session: Session, prefix: str) -> Row | None:
     """What checking a key needs, in one round trip and no ORM objects: id, partner_id,
@@ -121,10 +118,3 @@ def list_locations(session: Session, partner_id: int) -> list[Location]:
 
 def get_location_by_id(session: Session, location_id: int) -> Location | None:
     return session.get(Location, location_id)
-
-
-def location_codes_of(session: Session, location_ids: set[int]) -> dict[int, str]:
-    if not location_ids:
-        return {}
-    return dict(session.execute(
-        select(Location.id, Location.code).where(Location.id.in_(location_ids))).all())

@@ -50,10 +50,3 @@ def gtins_of(session: Session, product_ids: set[int]) -> dict[int, str | None]:
         return {}
     return dict(session.execute(
         select(Product.id, Product.gtin).where(Product.id.in_(product_ids))).all())
-
-
-def pack_sizes_of(session: Session, product_ids: set[int]):
-    if not product_ids:
-        return {}
-    return dict(session.execute(
-        select(Product.id, Product.pack_size).where(Product.id.in_(product_ids))).all())

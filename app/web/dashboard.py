@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.deps import MAX_ID, IdPath, SessionDep, SessionsDep, SettingsDep
 from app.errors import HubError, InvalidParameter, NotFound
-from app.services import alerts, customers
+from app.services import alerts, customers, partners
 from app.services.clock import today
 from app.services.jobs import list_job_runs
 from app.services.order_view import get_order
@@ -38,8 +38,6 @@ from app.services.uploads import (
     list_uploads,
     reprocess_upload,
 )
-from app.store import partner as partner_store
-from app.store import product as product_store
 from app.web import charts
 from app.web.segments import split_raw
 from app.web.session import (
@@ -123,8 +121,8 @@ def _query(request: Request, **changes: Any) -> str:
 
 
 def _names(session) -> dict[int, str]:
-    """Partner names for the ids a page shows (partners are few: hundreds, not millions)."""
-    return {p.id: p.name for p in partner_store.list_all(session)}
+    """Partner names for the ids a page shows."""
+    return partners.partner_names(session)
 
 
 # --- sign-in ------------------------------------------------------------------------------
@@ -333,7 +331,7 @@ def demand(request: Request, ui: UiDep, session: SessionDep, settings: SettingsD
         # the service may hand back plain rows (its fast JSON path): read them as the schema
         rows = SellThroughPage.model_validate(getattr(history, "body", history)).items
         sales_chart, stock_chart = _demand_charts(rows, signal)
-    gtins = product_store.gtins_of(session, {s.product_id for s in signals.items}
+    gtins = partners.product_gtins(session, {s.product_id for s in signals.items}
                                    | ({product} if product else set()))
     return _render(request, ui, "demand.html", "demand", signals=signals, signal=signal,
                    gtins=gtins, places=places, place=dict(places).get(location),
@@ -345,9 +343,7 @@ def demand(request: Request, ui: UiDep, session: SessionDep, settings: SettingsD
 
 def _locations(session) -> list[tuple[int, str]]:
     """(id, "partner · code") of every location, for the picker (locations are few)."""
-    return [(loc.id, f"{partner.name} · {loc.code}")
-            for partner in partner_store.list_all(session)
-            for loc in partner_store.list_locations(session, partner.id)][:2000]
+    return partners.location_choices(session, limit=2000)
 
 
 _URGENCY = {"critical": 0, "reorder": 1, "ok": 2, "unknown": 3}

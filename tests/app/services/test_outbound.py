@@ -107,16 +107,13 @@ def test_signals_edi_records_the_interchange_and_a_997_accepts_it(client, sessio
 
 def test_an_unanswered_interchange_becomes_overdue_after_the_window(client, session, chain):
     fetch(client, chain, "x12-850")
-    answered = fetch(client, chain, "x12-850")
-    first, second = records(session)
-    upload(client, chain, x12_997(second.group_control), SENT + timedelta(hours=2))
-    assert answered.groups[0].envelope.control_number == second.group_control
+    [first] = records(session)
 
     with time_machine.travel(SENT + timedelta(hours=23, minutes=59), tick=False):
         assert sweep_acknowledgements(session, utcnow())["overdue"] == 0  # within the window
     with time_machine.travel(SENT + timedelta(hours=24, minutes=1), tick=False):
         assert sweep_acknowledgements(session, utcnow()) == {"overdue": 1, "raised": 1}
-    assert [r.status for r in records(session)] == ["overdue", "accepted"]
+    assert [r.status for r in records(session)] == ["overdue"]
     alert = session.scalars(select(Alert)).one()
     assert (alert.kind, alert.subject, alert.partner_id, alert.status) == (
         "ack_overdue", f"outbound:{first.id}", chain["northwind"].id, "open")
@@ -128,6 +125,20 @@ def test_an_unanswered_interchange_becomes_overdue_after_the_window(client, sess
     assert (first.status, first.ack_status) == ("rejected", "rejected")
     session.refresh(alert)
     assert alert.status == "resolved"
+
+
+def test_a_newer_fetch_supersedes_the_copy_still_waiting(client, session, chain):
+    fetch(client, chain, "x12-850")
+    answered = fetch(client, chain, "x12-850")  # fetched again: the newer copy is passed on
+    first, second = records(session)
+    assert (first.status, second.status) == ("superseded", "sent")
+    assert answered.groups[0].envelope.control_number == second.group_control
+    upload(client, chain, x12_997(second.group_control), SENT + timedelta(hours=2))
+
+    with time_machine.travel(SENT + timedelta(days=2), tick=False):
+        assert sweep_acknowledgements(session, utcnow()) == {"overdue": 0, "raised": 0}
+    assert [r.status for r in records(session)] == ["superseded", "accepted"]
+    assert session.scalars(select(Alert)).all() == []
 
 
 def test_a_contrl_settles_an_edifact_interchange_by_its_reference(client, session, chain):

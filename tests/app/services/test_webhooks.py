@@ -219,6 +219,30 @@ def test_a_refused_connection_is_an_attempt_with_the_error_and_no_status(
     assert the_delivery(session).last_error == attempt.error
 
 
+def test_a_receiver_that_answers_garbage_is_an_attempt_with_the_error(
+        session, sessions, quick, ops):
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+
+        def answer_garbage():
+            conn, _ = listener.accept()
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HELLO THERE\r\n\r\n")
+
+        thread = threading.Thread(target=answer_garbage, daemon=True)
+        thread.start()
+        subscribe_and_raise(session, ops, f"http://127.0.0.1:{port}/hook")
+        assert deliver_due(sessions, quick, clock=Clock(T0))["retry"] == 1
+        thread.join(5)
+    attempt = session.scalars(select(WebhookAttempt)).one()
+    assert attempt.http_status is None
+    assert "BadStatusLine" in attempt.error
+    assert the_delivery(session).attempts == 1
+
+
 def test_backoff_is_capped(session, sessions, settings, ops):
     capped = settings.model_copy(update={"webhook_backoff_base_seconds": 60.0,
                                          "webhook_backoff_max_seconds": 100.0,
