@@ -121,6 +121,8 @@ class ApiKey(_Created, Base):
     label: Mapped[str | None] = mapped_column(String(100))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # dashboard sessions of this key signed in before this moment are over (sign-out)
+    ui_signed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     partner: Mapped[Partner] = relationship(lazy="joined")
 

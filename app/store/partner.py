@@ -118,3 +118,11 @@ def list_locations(session: Session, partner_id: int) -> list[Location]:
 
 def get_location_by_id(session: Session, location_id: int) -> Location | None:
     return session.get(Location, location_id)
+
+
+def end_ui_sessions(session: Session, key_id: int, when: datetime) -> None:
+    """Every dashboard session of this key signed in before `when` is over."""
+    key = session.get(ApiKey, key_id)
+    if key is not None:
+        key.ui_signed_out_at = when
+        session.flush()

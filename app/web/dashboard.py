@@ -162,7 +162,7 @@ def logout(request: Request, ui: UiDep,
            csrf_token: Annotated[str | None, Form(max_length=200)] = None) -> Response:
     check_csrf(request, ui, csrf_token)
     response = RedirectResponse("/ui/login", status_code=303)
-    end_session(response)
+    end_session(request, response, ui)
     return response
 
 

@@ -3,7 +3,9 @@
 The cookie holds the key's public lookup prefix and id, a per-session CSRF token and when it
 was issued, signed with HMAC-SHA256 (`Settings.session_secret`, else a random secret made
 once per app). It never holds the key itself. Every request re-reads the key from the
-database, so a revoked key (or one whose role is no longer ops) is out at once.
+database, so a revoked key (or one whose role is no longer ops) is out at once, and so is a
+session signed out: signing out records the moment on the key (`ui_signed_out_at`), which
+ends every dashboard session of that key issued before it, copied cookies included.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from app.errors import HubError, InvalidApiKey, ScopeDenied
 from app.security import Caller, Role, matches, split_key
 from app.store import partner as partner_store
 from app.store.db import session_scope
+from app.store.types import utcnow
 
 COOKIE = "edihub_ui"
 CSRF_FIELD = "csrf_token"
@@ -99,14 +102,18 @@ def check_ops_key(request: Request, token: str) -> tuple[Caller, str]:
 def start_session(request: Request, response: Response, caller: Caller, prefix: str) -> None:
     """Set the session cookie for a freshly checked ops key."""
     payload = {"k": caller.key_id, "p": prefix, "c": secrets.token_urlsafe(24),
-               "t": int(time.time())}
+               "t": round(time.time(), 6)}
     hours = request.app.state.settings.session_hours
     response.set_cookie(COOKIE, _encode(request, payload), max_age=hours * 3600,
                         path="/ui", httponly=True, samesite="lax",
                         secure=request.url.scheme == "https")
 
 
-def end_session(response: Response) -> None:
+def end_session(request: Request, response: Response, ui: UiSession) -> None:
+    """Sign out: the cookie is deleted, and every session of the key issued until now ends
+    on the server too (a copy of the cookie is worth nothing from here on)."""
+    with session_scope(request.app.state.sessions) as session:
+        partner_store.end_ui_sessions(session, ui.caller.key_id, utcnow())
     response.delete_cookie(COOKIE, path="/ui", httponly=True, samesite="lax")
 
 
@@ -118,7 +125,8 @@ def current_session(request: Request) -> UiSession:
     hours = request.app.state.settings.session_hours
     issued, prefix, key_id, csrf = (payload.get("t"), payload.get("p"), payload.get("k"),
                                     payload.get("c"))
-    if (not isinstance(issued, int) or not isinstance(prefix, str)
+    if (not isinstance(issued, int | float) or isinstance(issued, bool)
+            or not isinstance(prefix, str)
             or not isinstance(key_id, int) or not isinstance(csrf, str)
             or time.time() - issued > hours * 3600):
         raise SignInRequired("the sign-in has expired")
@@ -127,6 +135,8 @@ def current_session(request: Request) -> UiSession:
         if (key is None or key.id != key_id or key.revoked_at is not None
                 or key.role != Role.OPS):
             raise SignInRequired("the key of this sign-in was revoked")
+        if key.ui_signed_out_at is not None and issued <= key.ui_signed_out_at.timestamp():
+            raise SignInRequired("this sign-in has ended (signed out)")
         caller = Caller(partner_id=key.partner_id, partner_slug=key.partner.slug,
                         role=Role.OPS, key_id=key.id)
     return UiSession(caller, csrf)

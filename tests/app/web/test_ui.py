@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -153,6 +153,19 @@ def test_sign_out_needs_the_form_token_and_ends_the_session(client, signed_in):
     response = client.post("/ui/logout", data={"csrf_token": token}, follow_redirects=False)
     assert (response.status_code, response.headers["location"]) == (303, "/ui/login")
     assert client.get("/ui/", follow_redirects=False).status_code == 303
+
+
+def test_a_copy_of_the_cookie_is_worthless_after_sign_out_and_a_new_sign_in_works(
+        client, signed_in):
+    copied = client.cookies.get("edihub_ui")
+    token = _csrf(client.get("/ui/").text)
+    client.post("/ui/logout", data={"csrf_token": token}, follow_redirects=False)
+    client.cookies.set("edihub_ui", copied, path="/ui")  # replayed after signing out
+    assert client.get("/ui/", follow_redirects=False).status_code == 303
+    client.cookies.clear()
+    with time_machine.travel(NOW + timedelta(seconds=1), tick=False):  # a moment later
+        assert sign_in(client, signed_in["ops"]).status_code == 303  # signing in again works
+        assert client.get("/ui/", follow_redirects=False).status_code == 200
 
 
 def test_a_form_posted_from_another_site_is_refused(client, signed_in):
