@@ -211,6 +211,18 @@ def group_cpu_seconds(pgid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a process started in its own session, with everything it started (uvicorn's
+    workers): SIGTERM, then SIGKILL after 20 s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 @contextlib.contextmanager
 def server(url: str, workers: int, log_dir: Path) -> Iterator[tuple[int, int]]:
     """Yields the port and the server's process group (its own session)."""
@@ -241,13 +253,7 @@ def server(url: str, workers: int, log_dir: Path) -> Iterator[tuple[int, int]]:
             time.sleep(0.2)
         yield port, proc.pid
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)  # our own session: uvicorn and its workers
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc)
         log.close()
 
 
@@ -267,13 +273,7 @@ def schedulers(url: str, count: int, log_dir: Path) -> Iterator[list[subprocess.
         yield procs
     finally:
         for proc in procs:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop(proc)
 
 
 def overlapping_job_runs(url: str, since: datetime) -> list[tuple]:
