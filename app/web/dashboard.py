@@ -120,11 +120,6 @@ def _query(request: Request, **changes: Any) -> str:
     return "?" + urlencode(params) if params else ""
 
 
-def _names(session) -> dict[int, str]:
-    """Partner names for the ids a page shows."""
-    return partners.partner_names(session)
-
-
 # --- sign-in ------------------------------------------------------------------------------
 
 
@@ -187,7 +182,7 @@ def overview(request: Request, ui: UiDep, session: SessionDep) -> HTMLResponse:
                                      partner_id=None, cursor=None, limit=PAGE).items
     return _render(request, ui, "overview.html", "overview", summary=summary,
                    recent=recent.items, flagged=flagged, runs=runs.items,
-                   open_alerts=open_alerts, names=_names(session))
+                   open_alerts=open_alerts, names=partners.partner_names(session))
 
 
 # --- promises -----------------------------------------------------------------------------
@@ -205,7 +200,7 @@ def promises(request: Request, ui: UiDep, session: SessionDep,
                               include_test=False, cursor=cursor, limit=PAGE)
     return _render(request, ui, "promises.html", "promises", page=page, statuses=STATUSES,
                    selected=set(status), partner_id=partner, due_from=due_from, due_to=due_to,
-                   names=_names(session),
+                   names=partners.partner_names(session),
                    next_href=_query(request, cursor=page.next_cursor)
                    if page.next_cursor else None)
 
@@ -218,7 +213,7 @@ def promise_line(request: Request, order_id: IdPath, line_id: IdPath, ui: UiDep,
     if line is None:
         raise NotFound(f"order {order_id} has no line {line_id}")
     return _render(request, ui, "promise_line.html", "promises", order=order, line=line,
-                   names=_names(session))
+                   names=partners.partner_names(session))
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -238,7 +233,7 @@ def messages(request: Request, ui: UiDep, session: SessionDep,
                         cursor=cursor, limit=PAGE)
     return _render(request, ui, "messages.html", "messages", page=page,
                    statuses=FILE_STATUSES, status=status,
-                   names=_names(session),
+                   names=partners.partner_names(session),
                    next_href=_query(request, cursor=page.next_cursor)
                    if page.next_cursor else None)
 
@@ -254,7 +249,7 @@ def message(request: Request, file_id: IdPath, ui: UiDep, session: SessionDep
     raw = split_raw(stored.content or b"", issues)
     return _render(request, ui, "message.html", "messages", upload=upload, raw=raw,
                    filename=stored.filename, source=stored.source, issue_count=len(issues),
-                   names=_names(session))
+                   names=partners.partner_names(session))
 
 
 @router.get("/messages/{file_id}/raw")
@@ -305,7 +300,7 @@ def demand(request: Request, ui: UiDep, session: SessionDep, settings: SettingsD
     """One location at a time (a big store has hundreds of thousands of series): its
     signals, and for the chosen product the weekly sell-through and stock as charts."""
     day = today()
-    places = _locations(session)
+    places = partners.location_choices(session, limit=2000)  # the picker; locations are few
     if location is None:
         stocked = inventory(session, ui.caller, product_id=None, gtin=None, location_id=None,
                             reporter_id=None, include_test=False, cursor=None, limit=1).items
@@ -339,11 +334,6 @@ def demand(request: Request, ui: UiDep, session: SessionDep, settings: SettingsD
                    urgencies=_URGENCY, sales_chart=sales_chart, stock_chart=stock_chart,
                    next_href=_query(request, cursor=signals.next_cursor)
                    if signals.next_cursor else None)
-
-
-def _locations(session) -> list[tuple[int, str]]:
-    """(id, "partner · code") of every location, for the picker (locations are few)."""
-    return partners.location_choices(session, limit=2000)
 
 
 _URGENCY = {"critical": 0, "reorder": 1, "ok": 2, "unknown": 3}
@@ -436,7 +426,7 @@ def alert_list(request: Request, ui: UiDep, session: SessionDep,
                               kind=kind or None, partner_id=None, cursor=cursor, limit=PAGE)
     return _render(request, ui, "alerts.html", "alerts", page=page, status=status, kind=kind,
                    statuses=ALERT_STATUSES, kinds=ALERT_KINDS,
-                   names=_names(session),
+                   names=partners.partner_names(session),
                    next_href=_query(request, cursor=page.next_cursor)
                    if page.next_cursor else None)
 
