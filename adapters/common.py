@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from stdnum import ean as stdnum_ean
 from stdnum.exceptions import ValidationError
@@ -108,8 +109,12 @@ def valid_gln(value: str) -> bool:
     return len(value) == 13 and is_digits(value) and stdnum_ean.is_valid(value)
 
 
+@lru_cache(maxsize=8192)
 def normalise_gtin(code: str) -> str | None:
-    """GTIN-8/12/13/14 (UPC, EAN) -> 14 digits, or None when the check digit is wrong."""
+    """GTIN-8/12/13/14 (UPC, EAN) -> 14 digits, or None when the check digit is wrong.
+
+    Cached: a file names the same few thousand products on every line, and the check-digit
+    validation is most of what mapping an order line costs."""
     digits = code.strip()
     if not is_digits(digits) or len(digits) not in (8, 12, 13, 14):
         return None

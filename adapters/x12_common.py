@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from adapters.common import (
     X12_INVALID_CODE_VALUE,
@@ -95,7 +96,14 @@ def product(seg: Segment, first_position: int, last_position: int | None = None)
             else:
                 ids[field] = value
         position += 2
-    return ProductRef(**ids)
+    return _product_ref(tuple(ids.items()))
+
+
+@lru_cache(maxsize=8192)
+def _product_ref(ids: tuple[tuple[str, str], ...]) -> ProductRef:
+    """One shared instance per distinct reference (it is immutable): a file names the same
+    products on many lines, and the ingest looks each line's product up by it."""
+    return ProductRef(**dict(ids))
 
 
 def with_description(ref: ProductRef, pid: Segment) -> ProductRef:

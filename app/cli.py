@@ -203,12 +203,14 @@ def _ingest_files(sessions, settings: Settings, files: list[Path],
                   console=err_console, disable=len(files) < 2) as progress:
         task = progress.add_task("ingesting", total=len(files))
         for path in files:
-            upload = Upload(content=path.read_bytes(), source="cli", uploader_id=uploader_id,
-                            uploader_is_ops=is_ops, filename=path.name)
-            try:
-                results.append((path, take_upload(sessions, upload, settings, None)[0], ""))
-            except HubError as refused:  # an empty file
-                results.append((path, None, refused.detail))
+            with path.open("rb") as file:  # read in pieces: a large file is never held whole
+                upload = Upload(file=file, source="cli", uploader_id=uploader_id,
+                                uploader_is_ops=is_ops, filename=path.name)
+                try:
+                    results.append((path, take_upload(sessions, upload, settings, None)[0],
+                                    ""))
+                except HubError as refused:  # an empty file
+                    results.append((path, None, refused.detail))
             progress.advance(task)
     table = Table("file", "upload", "standard", "status", "messages", "issues")
     failed = 0

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
 
 from app.deps import (
     MAX_ID,
@@ -39,6 +44,7 @@ from app.services.uploads import (
     list_uploads,
     raise_for_rejection,
     reprocess_upload,
+    stored_bytes,
     take_upload,
 )
 from schemas.api import Page, UploadRead
@@ -46,6 +52,9 @@ from schemas.upload import FileStatus, UploadSummary
 
 router = APIRouter(prefix="/v1/interchanges", tags=["interchanges"])
 
+# A raw body up to this size is spooled in memory, a larger one on disk (as Starlette does
+# with multipart files), so an upload's size never shows in the process's memory.
+SPOOL_BYTES = 4 * 1024 * 1024
 
 
 @router.post(
@@ -74,14 +83,15 @@ async def upload_interchange(
     sessions: SessionsDep,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ) -> UploadRead:
-    content, filename, content_type = await _read_body(request, settings.max_upload_bytes)
-    upload = Upload(
-        content=content, source="upload", uploader_id=caller.partner_id,
-        uploader_is_ops=caller.is_ops, filename=filename, content_type=content_type,
-        idempotency_key=idempotency_key,
-    )
-    described, repeat = await run_in_threadpool(take_upload, sessions, upload, settings,
-                                                caller)
+    async with _received_body(request, settings.max_upload_bytes) as (
+            file, filename, content_type):
+        upload = Upload(
+            file=file, source="upload", uploader_id=caller.partner_id,
+            uploader_is_ops=caller.is_ops, filename=filename, content_type=content_type,
+            idempotency_key=idempotency_key,
+        )
+        described, repeat = await run_in_threadpool(take_upload, sessions, upload, settings,
+                                                    caller)
     if repeat:
         response.status_code = 200
         return described
@@ -89,7 +99,13 @@ async def upload_interchange(
     return described
 
 
-async def _read_body(request: Request, limit: int) -> tuple[bytes, str | None, str | None]:
+@asynccontextmanager
+async def _received_body(request: Request, limit: int
+                         ) -> AsyncIterator[tuple[BinaryIO, str | None, str | None]]:
+    """The uploaded file as a seekable spooled file, with its name and content type: the
+    multipart part as Starlette spooled it, or the raw body spooled here. Refused (413)
+    as soon as it is over `limit` bytes, before anything is stored. The file is closed
+    (and its disk copy removed) on leaving."""
     content_type = request.headers.get("content-type", "application/octet-stream")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
@@ -100,19 +116,18 @@ async def _read_body(request: Request, limit: int) -> tuple[bytes, str | None, s
             if part is None or isinstance(part, str):
                 raise EmptyUpload(
                     "multipart uploads must carry the file in a field named 'file'")
-            content = await part.read(limit + 1)
-            filename, part_type = part.filename, part.content_type
-    else:
-        chunks, size = [], 0
+            if part.file.seek(0, io.SEEK_END) > limit:
+                raise UploadTooLarge(f"the upload is over the limit of {limit} bytes")
+            yield part.file, part.filename, part.content_type
+        return
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spooled:
+        size = 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
                 raise UploadTooLarge(f"the upload is over the limit of {limit} bytes")
-            chunks.append(chunk)
-        content, filename, part_type = b"".join(chunks), None, content_type
-    if len(content) > limit:
-        raise UploadTooLarge(f"the upload is over the limit of {limit} bytes")
-    return content, filename, part_type
+            spooled.write(chunk)
+        yield spooled, None, content_type
 
 
 @router.get(
@@ -153,11 +168,12 @@ def read_upload(upload_id: IdPath, session: SessionDep, caller: CallerDep) -> Up
 
 @router.get("/{upload_id}/raw", summary="The exact bytes that were uploaded",
             response_class=Response, responses=problem_responses(NotFound, InvalidApiKey))
-def read_raw(upload_id: IdPath, session: SessionDep, caller: CallerDep) -> Response:
-    file = get_visible_file(session, upload_id, caller, with_content=True)
-    return Response(content=file.content, media_type=file.content_type or
-                    "application/octet-stream",
-                    headers={"X-Content-SHA256": file.sha256})
+def read_raw(upload_id: IdPath, session: SessionDep, caller: CallerDep) -> StreamingResponse:
+    file = get_visible_file(session, upload_id, caller)
+    return StreamingResponse(stored_bytes(session, file),
+                             media_type=file.content_type or "application/octet-stream",
+                             headers={"X-Content-SHA256": file.sha256,
+                                      "Content-Length": str(file.size)})
 
 
 @router.get("/{upload_id}/ack", summary="The acknowledgement the hub sent for an upload",

@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import EmptyUpload
 from app.services.ingest import Upload
-from app.services.partners import uploader_of
+from app.services.partners import Uploader, uploader_of
 from app.services.uploads import reprocess_upload, take_upload
 from app.settings import Settings
 from app.store import interchange as ic_store
 from app.store.db import session_scope
 from app.store.types import utcnow
+from schemas.api import UploadRead
 
 ARCHIVE, ERROR = "archive", "error"
 OK_STATUSES = ("processed", "partially_accepted", "duplicate")
@@ -74,19 +75,8 @@ def _take(sessions, settings: Settings, folder: Path, path: Path, report: InboxR
                            "the uploading partner's slug")
         report.failed.append(name)
         return
-    content = path.read_bytes()
-    with session_scope(sessions) as session:
-        # A run that died after storing this file's bytes left it unprocessed: finish that
-        # one rather than storing the same bytes a second time.
-        unfinished = ic_store.get_unfinished_by_sha256(
-            session, hashlib.sha256(content).hexdigest(), uploader.partner_id, "inbox")
     try:
-        if unfinished is not None:
-            described = reprocess_upload(sessions, unfinished.id, None, settings)
-        else:
-            described, _ = take_upload(sessions, Upload(
-                content=content, source="inbox", uploader_id=uploader.partner_id,
-                uploader_is_ops=uploader.trusted, filename=path.name), settings, None)
+        described = _ingest(sessions, settings, path, uploader)
     except EmptyUpload as refused:
         _move(path, ERROR, refused.detail)
         report.failed.append(name)
@@ -102,6 +92,24 @@ def _take(sessions, settings: Settings, folder: Path, path: Path, report: InboxR
     else:
         _move(path, ERROR, reason)
         report.failed.append(name)
+
+
+def _ingest(sessions, settings: Settings, path: Path, uploader: Uploader) -> UploadRead:
+    """Ingest one inbox file as an upload by its folder's partner, read from disk in pieces
+    (a large file is never held whole)."""
+    with path.open("rb") as file:
+        with session_scope(sessions) as session:
+            # A run that died after storing this file's bytes left it unprocessed: finish
+            # that one rather than storing the same bytes a second time.
+            unfinished = ic_store.get_unfinished_by_sha256(
+                session, hashlib.file_digest(file, "sha256").hexdigest(), uploader.partner_id,
+                "inbox")
+        if unfinished is not None:
+            return reprocess_upload(sessions, unfinished.id, None, settings)
+        described, _ = take_upload(sessions, Upload(
+            file=file, source="inbox", uploader_id=uploader.partner_id,
+            uploader_is_ops=uploader.trusted, filename=path.name), settings, None)
+        return described
 
 
 def _move(path: Path, where: str, reason: str) -> None:

@@ -17,6 +17,7 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import BinaryIO
 
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,11 +30,17 @@ from app.errors import Conflict, IdempotencyKeyReused, NotFound
 from app.services import acknowledgement, parties
 from app.services.demand import apply_planning_schedule, apply_product_activity
 from app.services.invoices import apply_invoice
-from app.services.orders import apply_order, apply_order_response
+from app.services.orders import (
+    apply_new_orders,
+    apply_order,
+    apply_order_response,
+    po_numbers_with_history,
+)
 from app.services.outbound import apply_functional_ack
 from app.services.parties import FactContext
 from app.services.shipments import apply_ship_notice
 from app.settings import Settings
+from app.store import bulk
 from app.store import interchange as ic_store
 from app.store import partner as partner_store
 from app.store.db import session_scope
@@ -66,13 +73,34 @@ APPLY = {
 
 @dataclass(frozen=True, slots=True)
 class Upload:
-    content: bytes
+    """One file to ingest. Its bytes come whole (`content`) or as a seekable binary `file`
+    (an HTTP body spooled to disk, a file the CLI or the inbox opened), which is read in
+    pieces so a large upload is never held whole."""
+
     source: str  # upload | inbox | cli | demo
+    content: bytes | None = None
+    file: BinaryIO | None = None
     uploader_id: int | None = None  # the partner whose key sent it
     uploader_is_ops: bool = True
     filename: str | None = None
     content_type: str | None = None
     idempotency_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.content is None) == (self.file is None):
+            raise ValueError("an Upload takes its bytes as either content or file")
+
+    def open(self) -> BinaryIO:
+        """The upload's bytes from the start (the caller's file is rewound, not closed)."""
+        if self.file is None:
+            return io.BytesIO(self.content)
+        self.file.seek(0)
+        return self.file
+
+    def pieces(self) -> Iterator[bytes]:
+        """The upload's bytes from the start, one stored chunk's worth at a time."""
+        stream = self.open()
+        return iter(lambda: stream.read(ic_store.CHUNK_BYTES), b"")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +117,7 @@ def ingest_upload(sessions: sessionmaker[Session], upload: Upload, settings: Set
         if upload.idempotency_key:
             earlier = ic_store.get_by_idempotency_key(
                 session, upload.idempotency_key, upload.uploader_id)
-            if earlier is not None and earlier.sha256 == _sha256(upload.content):
+            if earlier is not None and earlier.sha256 == _sha256(upload.pieces()):
                 return Outcome(earlier.id, duplicate=earlier.status == "duplicate", created=False)
             if earlier is not None:
                 # A reused key with other bytes: keep the bytes (nothing sent is lost), process
@@ -112,7 +140,7 @@ def ingest_upload(sessions: sessionmaker[Session], upload: Upload, settings: Set
             with session_scope(sessions) as session:
                 duplicate = process_file(session, file_id, settings,
                                          uploader_is_ops=upload.uploader_is_ops,
-                                         content=upload.content)
+                                         content=upload.open())
             break
         except (IntegrityError, OperationalError) as exc:
             # A concurrent upload committed this interchange (or a row this one was creating)
@@ -200,15 +228,20 @@ def _keep_earlier_issues(session: Session, file_id: int, earlier: list[EdiIssue]
                            else earlier)
 
 
-def _sha256(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+def _sha256(pieces: Iterator[bytes]) -> str:
+    digest = hashlib.sha256()
+    for piece in pieces:
+        digest.update(piece)
+    return digest.hexdigest()
 
 
 def receive_file(session: Session, upload: Upload) -> StoredFile:
-    return ic_store.add_file(session, StoredFile(
-        sha256=_sha256(upload.content),
-        size=len(upload.content),
-        content=upload.content,
+    """Store an upload's bytes chunk by chunk, its sha256 and size taken on the way (the
+    row is written first, as the chunks point to it; its placeholders are replaced before
+    the transaction ends)."""
+    file = ic_store.add_file(session, StoredFile(
+        sha256="",
+        size=0,
         source=upload.source,
         uploader_id=upload.uploader_id,
         filename=upload.filename,
@@ -216,15 +249,27 @@ def receive_file(session: Session, upload: Upload) -> StoredFile:
         idempotency_key=upload.idempotency_key,
         status="received",
     ))
+    digest = hashlib.sha256()
+
+    def hashed(pieces: Iterator[bytes]) -> Iterator[bytes]:
+        for piece in pieces:
+            digest.update(piece)
+            file.size += len(piece)
+            yield piece
+
+    ic_store.add_content(session, file.id, hashed(upload.pieces()))
+    file.sha256 = digest.hexdigest()
+    session.flush()
+    return file
 
 
 def process_file(session: Session, file_id: int, settings: Settings, *,
-                 uploader_is_ops: bool, content: bytes | None = None) -> bool:
+                 uploader_is_ops: bool, content: BinaryIO | None = None) -> bool:
     """Parse and map a stored file; returns True when it was a duplicate of an earlier one.
 
-    `content`: the file's bytes when the caller still holds them (an upload just stored), so
-    a large file is not held twice."""
-    file = ic_store.get_file(session, file_id, with_content=content is None)
+    `content`: the file's bytes as a stream from the start when the caller still has them
+    (an upload just stored), so they are not fetched back from the store."""
+    file = ic_store.get_file(session, file_id)
     if file is None:
         raise LookupError(f"stored file {file_id} does not exist")
     # A file that already holds interchanges (a reprocess) keeps them: it is no duplicate.
@@ -248,7 +293,8 @@ def process_file(session: Session, file_id: int, settings: Settings, *,
         # stream that turns out unreadable half-way leaves nothing of the file behind, as if
         # it had been refused at once.
         with session.begin_nested():
-            reader = _reader(file.content if content is None else content, limits)
+            reader = _reader(ic_store.open_content(session, file) if content is None
+                             else content, limits)
             for position, interchange in enumerate(_interchanges(reader), start=1):
                 status = _ingest_interchange(session, file, position, interchange, uploader,
                                              uploader_is_ops)
@@ -279,11 +325,12 @@ def process_file(session: Session, file_id: int, settings: Settings, *,
     return False
 
 
-def _reader(content: bytes, limits: edi.Limits):
-    """A streaming reader of the standard the content starts with (`edi.parse`, without
-    keeping every message): iterating it yields messages, `result` keeps the envelopes."""
-    standard = edi.detect(content[:4096])
-    stream = io.BytesIO(content)
+def _reader(stream: BinaryIO, limits: edi.Limits):
+    """A streaming reader of the standard the stream starts with (`edi.parse`, without
+    keeping every message): iterating it yields messages, `result` keeps the envelopes.
+    `stream` is seekable and at its start; it is rewound after its head is sniffed."""
+    standard = edi.detect(stream.read(4096))
+    stream.seek(0)
     # Imported on first use, as `edi` does, so X12 work never loads lxml or pydifact.
     if standard is edi.Standard.X12:
         from edi.x12.reader import X12Reader
@@ -384,24 +431,183 @@ def _ingest_interchange(session: Session, file: StoredFile, position: int,
             return "rejected"
         envelope_rejected = any(
             i.severity is Severity.ERROR for i in interchange.envelope.issues)
-        statuses = []
-        for group in interchange.groups:
-            group_rejected = envelope_rejected or any(
-                i.severity is Severity.ERROR for i in group.envelope.issues)
-            for message in group.messages:
-                statuses.append(_ingest_message(
-                    session, file, row, message, sender, receiver, group_rejected))
+        statuses = _ingest_messages(session, file, row, interchange, sender, receiver,
+                                    envelope_rejected)
         row.status = _interchange_status(envelope_rejected, statuses)
         acknowledgement.acknowledge(session, file.id, row, interchange, utcnow())
         return row.status
 
 
-def _ingest_message(session: Session, file: StoredFile, row: Interchange,
-                    message: edi.Message, sender: Partner, receiver: Partner | None,
-                    rejected_above: bool) -> str:
+# At most this many new orders are written together (bounding what is held mapped at once
+# and the size of each statement).
+BATCH_MESSAGES = 500
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """A message mapped (or refused) but not written yet. `documents` are what its facts
+    come from; None when it is refused or unsupported, which `status` then says."""
+
+    message: edi.Message
+    issues: list[Issue]  # recorded against it
+    documents: list | None = None
+    status: str = "accepted"
+
+    @property
+    def new_order(self) -> OrderDoc | None:
+        """The order it places when it may be written together with others: one order
+        document that does not cancel (whether the store knows its PO is asked later)."""
+        if self.documents is None or len(self.documents) != 1:
+            return None
+        document = self.documents[0]
+        return document if isinstance(document, OrderDoc) and document.purpose != "cancel" \
+            else None
+
+
+def _ingest_messages(session: Session, file: StoredFile, row: Interchange,
+                     interchange: edi.Interchange, sender: Partner, receiver: Partner | None,
+                     envelope_rejected: bool) -> list[str]:
+    """Write the messages of an interchange; returns their statuses, in order.
+
+    New orders (a PO not seen before: the usual 850) are written together, one statement
+    per table (`_write_new_orders`); any other message ends the batch and is written alone,
+    as are orders that change, replace or cancel, repeat a PO of the batch, or that a
+    promise or ship notice waits for. So everything is written in the order it was sent,
+    and each message ends up as it would alone."""
+    statuses: list[str] = []
+    batch: dict[str, _Prepared] = {}  # by PO number
+
+    def write_batch() -> None:
+        statuses.extend(_write_new_orders(session, file, row, list(batch.values()), sender,
+                                          receiver))
+        batch.clear()
+
+    for group in interchange.groups:
+        group_rejected = envelope_rejected or any(
+            i.severity is Severity.ERROR for i in group.envelope.issues)
+        for message in group.messages:
+            prepared = _prepare(message, group_rejected)
+            order = prepared.new_order
+            if order is not None and order.po_number not in batch:
+                batch[order.po_number] = prepared
+                if len(batch) == BATCH_MESSAGES:
+                    write_batch()
+                continue
+            write_batch()
+            statuses.append(_write_message(session, file, row, prepared, sender, receiver))
+    write_batch()
+    return statuses
+
+
+def _prepare(message: edi.Message, rejected_above: bool) -> _Prepared:
+    """Map a message (no store access); what the mapping reports is added to the message's
+    issues, so the acknowledgement reports it."""
+    issues = list(message.issues)
+    if rejected_above or not message.accepted:
+        return _Prepared(message, issues, status="rejected")
+    adapter = adapter_for(message)
+    if adapter is None:
+        return _Prepared(message, issues, status="unsupported")
+    try:
+        mapped = _map(adapter, message)
+    except MappingError as exc:
+        issues.append(exc.issue)
+        message.issues.append(exc.issue)
+        return _Prepared(message, issues, status="rejected")
+    issues.extend(mapped.issues)
+    message.issues.extend(mapped.issues)
+    return _Prepared(message, issues, documents=mapped.documents)
+
+
+def _write_message(session: Session, file: StoredFile, row: Interchange, prepared: _Prepared,
+                   sender: Partner, receiver: Partner | None) -> str:
+    """Write one message alone: its row, its facts in a savepoint of their own
+    (`_apply_all`), its issues."""
+    record = _message_row(row, prepared.message, "accepted")
+    session.add(record)
+    session.flush()
+    issues = prepared.issues
+    if prepared.documents is None:
+        record.status = prepared.status
+    else:
+        ctx = FactContext(message_id=record.id, sender=sender, receiver=receiver,
+                          test=row.test, received_at=file.received_at or utcnow())
+        failure = _apply_all(session, prepared.documents, ctx, prepared.message)
+        if failure is not None:
+            issues = [*issues, failure]
+            prepared.message.issues.append(failure)
+            record.status = "rejected"
+        else:
+            record.status = _status_of_mapped(issues)
+    _record_issues(session, file.id, row.id, record.id, issues)
+    return record.status
+
+
+def _write_new_orders(session: Session, file: StoredFile, row: Interchange,
+                      batch: list[_Prepared], sender: Partner,
+                      receiver: Partner | None) -> list[str]:
+    """Write messages that each place a new order (`_Prepared.new_order`, no two with the
+    same PO); returns their statuses. Those whose PO the store knows after all (an order,
+    a waiting promise or ship notice) are written alone, in their place."""
+    if not batch:
+        return []
+    known = po_numbers_with_history(
+        session, sender, [prepared.new_order.po_number for prepared in batch], row.test)
+    statuses: list[str] = []
+    start = 0
+    for end, prepared in enumerate(batch):
+        if prepared.new_order.po_number in known:
+            statuses += _write_together(session, file, row, batch[start:end], sender, receiver)
+            statuses.append(_write_message(session, file, row, prepared, sender, receiver))
+            start = end + 1
+    statuses += _write_together(session, file, row, batch[start:], sender, receiver)
+    return statuses
+
+
+def _write_together(session: Session, file: StoredFile, row: Interchange,
+                    batch: list[_Prepared], sender: Partner,
+                    receiver: Partner | None) -> list[str]:
+    """Write new orders in one savepoint: message rows, orders, lines, revisions,
+    interactions and issues, one statement per table (`apply_new_orders`). If the store
+    refuses any of it, all are written again one by one, so only the message at fault is
+    rejected, with the reason it would have been given alone."""
+    if not batch:
+        return []
+    now = utcnow()
+    records = [dict(_message_values(row, prepared.message, _status_of_mapped(prepared.issues)),
+                    created_at=now) for prepared in batch]
+    try:
+        with session.begin_nested():
+            message_ids = bulk.insert_rows_with_ids(session, Message.__table__, records)
+            apply_new_orders(session, [
+                (prepared.new_order, FactContext(
+                    message_id=message_id, sender=sender, receiver=receiver, test=row.test,
+                    received_at=file.received_at or utcnow()))
+                for prepared, message_id in zip(batch, message_ids, strict=True)])
+            for prepared, message_id in zip(batch, message_ids, strict=True):
+                session.add_all(_issue_rows(file.id, row.id, message_id, prepared.issues))
+            session.flush()
+    except StatementError as exc:  # the store refused a value or a constraint
+        parties.forget_resolved(session)  # what the savepoint created is gone
+        if isinstance(exc, OperationalError):
+            raise  # the database is unavailable: not these messages' fault
+        return [_write_message(session, file, row, prepared, sender, receiver)
+                for prepared in batch]
+    for prepared in batch:
+        metrics.ROWS_WRITTEN.labels(prepared.new_order.kind).inc(
+            _fact_rows(prepared.new_order))
+    return [record["status"] for record in records]
+
+
+def _message_row(row: Interchange, message: edi.Message, status: str) -> Message:
+    return Message(**_message_values(row, message, status))
+
+
+def _message_values(row: Interchange, message: edi.Message, status: str) -> dict:
+    """The columns of a message's row."""
     clip = ic_store.clip
     group = message.group
-    record = Message(
+    return dict(
         interchange_id=row.id, position=message.index or 1,
         type=clip(message.type, Message.type),
         control_number=clip(message.control_number, Message.control_number),
@@ -409,39 +615,14 @@ def _ingest_message(session: Session, file: StoredFile, row: Interchange,
         group_control_number=clip(group.control_number, Message.group_control_number)
         if group else None,
         functional_id=clip(group.functional_id, Message.functional_id) if group else None,
-        segment_count=len(message.segments), offset=message.offset, status="accepted",
+        segment_count=len(message.segments), offset=message.offset, status=status,
     )
-    session.add(record)
-    session.flush()
-    issues = list(message.issues)
-    adapter = adapter_for(message)
-    if rejected_above or not message.accepted:
-        record.status = "rejected"
-    elif adapter is None:
-        record.status = "unsupported"
-    else:
-        try:
-            mapped = _map(adapter, message)
-        except MappingError as exc:
-            issues.append(exc.issue)
-            message.issues.append(exc.issue)  # so the acknowledgement reports it
-            record.status = "rejected"
-        else:
-            issues.extend(mapped.issues)
-            message.issues.extend(mapped.issues)
-            ctx = FactContext(message_id=record.id, sender=sender, receiver=receiver,
-                              test=row.test,
-                              received_at=file.received_at or utcnow())
-            failure = _apply_all(session, mapped.documents, ctx, message)
-            if failure is not None:
-                issues.append(failure)
-                message.issues.append(failure)
-                record.status = "rejected"
-            else:
-                has_warnings = any(i.severity is Severity.WARNING for i in issues)
-                record.status = "accepted_with_errors" if has_warnings else "accepted"
-    _record_issues(session, file.id, row.id, record.id, issues)
-    return record.status
+
+
+def _status_of_mapped(issues: list[Issue]) -> str:
+    """The status of a message whose facts were written."""
+    has_warnings = any(i.severity is Severity.WARNING for i in issues)
+    return "accepted_with_errors" if has_warnings else "accepted"
 
 
 def _map(adapter, message: edi.Message):
@@ -534,13 +715,16 @@ def _fact_rows(document) -> int:
 
 def _record_issues(session: Session, file_id: int, interchange_id: int | None,
                    message_id: int | None, issues: list[Issue]) -> None:
-    for issue in issues:
-        session.add(EdiIssue(
-            file_id=file_id, interchange_id=interchange_id, message_id=message_id,
-            code=issue.code, severity=issue.severity.value, scope=issue.scope.value,
-            location=issue.location.as_dict(), text=issue.message,
-        ))
+    session.add_all(_issue_rows(file_id, interchange_id, message_id, issues))
     session.flush()
+
+
+def _issue_rows(file_id: int, interchange_id: int | None, message_id: int | None,
+                issues: list[Issue]) -> list[EdiIssue]:
+    return [EdiIssue(file_id=file_id, interchange_id=interchange_id, message_id=message_id,
+                     code=issue.code, severity=issue.severity.value, scope=issue.scope.value,
+                     location=issue.location.as_dict(), text=issue.message)
+            for issue in issues]
 
 
 def _interchange_status(envelope_rejected: bool, statuses: list[str]) -> str:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from app.store import partner as partner_store
 from app.store import product as product_store
+from app.store import product_bulk
 from app.store.models import Location, Partner, Product
 from edi.model import Envelope, Standard
 from schemas.documents import PartyRef, ProductRef
@@ -148,6 +149,70 @@ def _resolve_product(session, ref: ProductRef, partner_id: int | None) -> Produc
         if value:
             product_store.add_reference(session, product, scheme, value, partner_id)
     return product
+
+
+def resolve_products(session, refs: list[ProductRef],
+                     partner: Partner | None) -> dict[ProductRef, Product | None]:
+    """`resolve_product` of each reference, with the very results (products,
+    cross-references, ids) it gives them one by one in this order. Two queries find what
+    exists and two inserts add what is new, where one by one a new product takes up to
+    seven statements."""
+    partner_id = partner.id if partner is not None else None
+    distinct = list(dict.fromkeys(refs))
+    todo = [ref for ref in distinct
+            if not ref.is_empty() and _cached(session, ("product", ref, partner_id)) is None]
+    if todo:
+        _resolve_products(session, todo, partner_id)
+    return {ref: resolve_product(session, ref, partner) for ref in distinct}
+
+
+def _resolve_products(session, todo: list[ProductRef], partner_id: int | None) -> None:
+    """`_resolve_product` of references not resolved yet, as if one by one, into the cache."""
+    by_gtin = product_bulk.list_by_gtins(session, {ref.gtin for ref in todo if ref.gtin})
+    by_reference = product_bulk.list_by_references(
+        session, {value for ref in todo for _, value, _ in _references(ref, partner_id)})
+    created: list[Product] = []  # transient until inserted together below
+    referenced: list[tuple[Product, str, str, int | None]] = []
+    resolved: list[tuple[ProductRef, Product]] = []
+    for ref in todo:
+        product = by_gtin.get(ref.gtin) if ref.gtin else None
+        if product is None:
+            product = next((by_reference[(scheme, value, partner_id)]
+                            for scheme, value in (("BUYER_PART", ref.buyer_part),
+                                                  ("VENDOR_PART", ref.vendor_part))
+                            if value and (scheme, value, partner_id) in by_reference), None)
+        if product is None:
+            product = Product(gtin=ref.gtin, description=ref.description,
+                              needs_review=ref.gtin is None, manufacturer_id=None,
+                              pack_size=None)
+            created.append(product)
+        elif ref.gtin and product.gtin is None:
+            product.gtin = ref.gtin
+        if product.description is None and ref.description:
+            product.description = ref.description
+        if product.gtin:
+            by_gtin[product.gtin] = product
+        for key in _references(ref, partner_id):
+            if key not in by_reference:
+                by_reference[key] = product
+                referenced.append((product, *key))
+        resolved.append((ref, product))
+    stored = dict(zip(created, product_bulk.add_all(session, created), strict=True))
+    for ref, product in resolved:
+        _resolved(session)[("product", ref, partner_id)] = stored.get(product, product)
+    product_bulk.add_references(session, [
+        dict(product_id=stored.get(product, product).id, scheme=scheme, value=value,
+             partner_id=owner)
+        for product, scheme, value, owner in referenced])
+
+
+def _references(ref: ProductRef, partner_id: int | None) -> list[tuple[str, str, int | None]]:
+    """The cross-references `_resolve_product` keeps for a reference, in the order it adds
+    them: GTIN forms for everyone, part numbers for the partner that used them."""
+    return [(scheme, value, owner) for scheme, value, owner in (
+        ("UPC", ref.upc, None), ("EAN", ref.ean, None),
+        ("BUYER_PART", ref.buyer_part, partner_id), ("VENDOR_PART", ref.vendor_part, partner_id),
+    ) if value]
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import datetime
+from typing import BinaryIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,13 +35,25 @@ from schemas.api import (
 from schemas.upload import UploadSummary
 
 
-def get_visible_file(session: Session, file_id: int, caller: Caller | None,
-                     *, with_content: bool = False) -> StoredFile:
-    file = ic_store.get_file(session, file_id, with_content=with_content)
+def get_visible_file(session: Session, file_id: int, caller: Caller | None) -> StoredFile:
+    file = ic_store.get_file(session, file_id)
     if file is None or (caller is not None and not caller.is_ops
                         and file.uploader_id != caller.partner_id):
         raise NotFound(f"interchange upload {file_id} does not exist")
     return file
+
+
+def open_stored(session: Session, file: StoredFile) -> BinaryIO:
+    """A stored file's bytes as a seekable stream that fetches one chunk at a time while
+    `session` stays open: a view reads only the part it shows."""
+    return ic_store.open_content(session, file)
+
+
+def stored_bytes(session: Session, file: StoredFile) -> Iterator[bytes]:
+    """A stored file's bytes, a chunk at a time, read through `session`: a response streams
+    them in the request's own transaction, which ends once the response is sent."""
+    stream = ic_store.open_content(session, file)
+    return iter(lambda: stream.read(ic_store.CHUNK_BYTES), b"")
 
 
 def describe_upload(session: Session, file_id: int, caller: Caller | None) -> UploadRead:
@@ -150,7 +164,7 @@ def take_upload(sessions: sessionmaker[Session], upload: Upload, settings: Setti
     description is read in one more. Callers that answer over HTTP pass the result to
     `raise_for_rejection`.
     """
-    if not upload.content.strip():
+    if not any(piece.strip() for piece in upload.pieces()):
         raise EmptyUpload("the upload is empty: send the EDI file itself")
     outcome = ingest_upload(sessions, upload, settings)
     with session_scope(sessions) as session:

@@ -3,10 +3,13 @@ and the control-number counters of outbound envelopes."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable
 from datetime import datetime
+from typing import BinaryIO
 
-from sqlalchemy import exists, func, select, update
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from app.store.models import (
     Acknowledgement,
@@ -15,7 +18,12 @@ from app.store.models import (
     Interchange,
     Message,
     StoredFile,
+    StoredFileChunk,
 )
+
+# The size of the pieces a stored file's bytes are written in: large enough that a file of
+# hundreds of MB is a few hundred rows, small enough that holding one costs nothing.
+CHUNK_BYTES = 1024 * 1024
 
 
 def add_file(session: Session, file: StoredFile) -> StoredFile:
@@ -24,9 +32,79 @@ def add_file(session: Session, file: StoredFile) -> StoredFile:
     return file
 
 
-def get_file(session: Session, file_id: int, *, with_content: bool = False) -> StoredFile | None:
-    options = [undefer(StoredFile.content)] if with_content else []
-    return session.get(StoredFile, file_id, options=options)
+def add_content(session: Session, file_id: int, pieces: Iterable[bytes]) -> None:
+    """Store a file's bytes, each piece written as it comes and let go (never kept in the
+    session), so memory holds one piece whatever the file's size."""
+    start = 0
+    for piece in pieces:
+        if piece:
+            session.execute(insert(StoredFileChunk),
+                            {"file_id": file_id, "start": start, "data": piece})
+            start += len(piece)
+
+
+def open_content(session: Session, file: StoredFile) -> BinaryIO:
+    """A stored file's bytes as a seekable binary stream that fetches one chunk at a time
+    through `session` (which must stay open while it is read)."""
+    return io.BufferedReader(_ChunkReader(session, file.id, file.size),
+                             buffer_size=CHUNK_BYTES)
+
+
+class _ChunkReader(io.RawIOBase):
+    """Reads a stored file from its chunks, holding only the chunk under the read position."""
+
+    def __init__(self, session: Session, file_id: int, size: int) -> None:
+        self._session = session
+        self._file_id = file_id
+        self._size = size
+        self._position = 0
+        self._chunk_start = 0
+        self._chunk = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        if base + offset < 0:
+            raise ValueError(f"negative seek position {base + offset}")
+        self._position = base + offset
+        return self._position
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if self._position >= self._size:
+            return 0
+        within = self._position - self._chunk_start
+        if not 0 <= within < len(self._chunk):
+            self._chunk_start, data = self._chunk_at(self._position)
+            self._chunk = memoryview(data)
+            within = self._position - self._chunk_start
+        n = min(len(buffer), len(self._chunk) - within)
+        buffer[:n] = self._chunk[within:within + n]
+        self._position += n
+        return n
+
+    def _chunk_at(self, position: int) -> tuple[int, bytes]:
+        """The chunk holding the byte at `position`: the last one starting at or before it."""
+        row = self._session.execute(
+            select(StoredFileChunk.start, StoredFileChunk.data)
+            .where(StoredFileChunk.file_id == self._file_id, StoredFileChunk.start <= position)
+            .order_by(StoredFileChunk.start.desc()).limit(1)
+        ).first()
+        if row is None or row.start + len(row.data) <= position:
+            raise LookupError(f"stored file {self._file_id} lacks its byte {position} "
+                              f"of {self._size}")
+        return row.start, row.data
+
+
+def get_file(session: Session, file_id: int) -> StoredFile | None:
+    return session.get(StoredFile, file_id)
 
 
 def get_processed_by_sha256(session: Session, sha256: str, uploader_id: int | None,

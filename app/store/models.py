@@ -177,7 +177,6 @@ class StoredFile(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     size: Mapped[int] = mapped_column(Integer, nullable=False)
-    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     source: Mapped[str] = mapped_column(String(16), nullable=False)  # upload | inbox | cli | demo
     uploader_id: Mapped[int | None] = _fk("partners.id", nullable=True)
@@ -193,6 +192,20 @@ class StoredFile(Base):
     interchanges: Mapped[list[Interchange]] = relationship(
         back_populates="file", order_by="Interchange.position"
     )
+
+
+class StoredFileChunk(Base):
+    """A piece of a stored file's bytes (see `app.store.interchange.CHUNK_BYTES`): a file is
+    written and read back one chunk at a time, so no process ever holds a whole upload.
+    Keyed by where the chunk starts in the file, so any byte range is found by one probe
+    whatever size the chunks were written in."""
+
+    __tablename__ = "stored_file_chunks"
+
+    file_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("stored_files.id", ondelete="CASCADE"), primary_key=True)
+    start: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # offset of its first byte
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
 class Interchange(_Created, Base):

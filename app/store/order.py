@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, or_, select, union
 from sqlalchemy.orm import Session, selectinload
 
+from app.store import bulk
 from app.store.models import (
+    Interaction,
     Order,
     OrderLine,
     OrderRevision,
@@ -52,6 +54,46 @@ def add_lines(session: Session, order: Order, rows: list[dict]) -> None:
         session.execute(insert(OrderLine.__table__),
                         [{**row, "order_id": order.id, "created_at": now} for row in rows])
     session.expire(order, ["lines"])
+
+
+def add_rows(session: Session, rows: list[dict]) -> list[int]:
+    """New orders (dicts of `Order` columns) in bulk; returns their ids, in order."""
+    return bulk.insert_rows_with_ids(session, Order.__table__, rows)
+
+
+def add_line_rows(session: Session, rows: list[dict]) -> None:
+    """The lines of new orders (dicts of `OrderLine` columns) in bulk."""
+    bulk.insert_rows(session, OrderLine.__table__, rows)
+
+
+def add_revision_rows(session: Session, rows: list[dict]) -> None:
+    """Revisions (dicts of `OrderRevision` columns) in bulk."""
+    bulk.insert_rows(session, OrderRevision.__table__, rows)
+
+
+def add_interaction_rows(session: Session, rows: list[dict]) -> None:
+    """Timeline entries (dicts of `Interaction` columns) in bulk."""
+    bulk.insert_rows(session, Interaction.__table__, rows)
+
+
+def list_po_numbers_with_history(session: Session, buyer_id: int, po_numbers: list[str],
+                                 test: bool) -> set[str]:
+    """Which of a buyer's PO numbers the store already knows: an order, or a promise or
+    shipped line waiting for the order to arrive."""
+    found: set[str] = set()
+    for start in range(0, len(po_numbers), 500):
+        chunk = po_numbers[start:start + 500]
+        found.update(session.scalars(union(
+            select(Order.po_number).where(
+                Order.buyer_id == buyer_id, Order.po_number.in_(chunk), Order.test == test),
+            select(Promise.po_number).where(
+                Promise.buyer_id == buyer_id, Promise.po_number.in_(chunk),
+                Promise.order_line_id.is_(None), Promise.test == test),
+            select(ShipmentLine.po_number).join(Shipment).where(
+                Shipment.buyer_id == buyer_id, ShipmentLine.po_number.in_(chunk),
+                ShipmentLine.order_line_id.is_(None), ShipmentLine.test == test),
+        )))
+    return found
 
 
 def add_revision(session: Session, revision: OrderRevision) -> None:

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
@@ -36,7 +36,9 @@ from app.services.uploads import (
     get_acknowledgement,
     get_visible_file,
     list_uploads,
+    open_stored,
     reprocess_upload,
+    stored_bytes,
 )
 from app.web import charts
 from app.web.segments import split_raw
@@ -242,23 +244,24 @@ def messages(request: Request, ui: UiDep, session: SessionDep,
 def message(request: Request, file_id: IdPath, ui: UiDep, session: SessionDep
             ) -> HTMLResponse:
     upload = describe_upload(session, file_id, ui.caller)
-    stored = get_visible_file(session, upload.duplicate_of or file_id, ui.caller,
-                              with_content=True)
+    stored = get_visible_file(session, upload.duplicate_of or file_id, ui.caller)
     issues = upload.issues + [i for ic in upload.interchanges for i in ic.issues] + [
         i for ic in upload.interchanges for m in ic.messages for i in m.issues]
-    raw = split_raw(stored.content or b"", issues)
+    raw = split_raw(open_stored(session, stored), issues)
     return _render(request, ui, "message.html", "messages", upload=upload, raw=raw,
                    filename=stored.filename, source=stored.source, issue_count=len(issues),
                    names=partners.partner_names(session))
 
 
 @router.get("/messages/{file_id}/raw")
-def message_raw(file_id: IdPath, ui: UiDep, session: SessionDep) -> Response:
-    stored = get_visible_file(session, file_id, ui.caller, with_content=True)
+def message_raw(file_id: IdPath, ui: UiDep, session: SessionDep) -> StreamingResponse:
+    stored = get_visible_file(session, file_id, ui.caller)
     name = f"upload-{file_id}.{_extension(stored.standard)}"
-    return Response(stored.content, media_type="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "X-Content-SHA256": stored.sha256})
+    return StreamingResponse(stored_bytes(session, stored),
+                             media_type="application/octet-stream",
+                             headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                      "X-Content-SHA256": stored.sha256,
+                                      "Content-Length": str(stored.size)})
 
 
 @router.get("/messages/{file_id}/ack")

@@ -4,6 +4,9 @@ the stored bytes."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from app.services.ingest import Upload, receive_file
+from app.store import interchange as ic_store
 from app.store.db import session_scope
 from app.store.models import (
     Acknowledgement,
@@ -278,6 +282,38 @@ def test_multipart_upload_gives_the_same_result_as_a_raw_one(client, northwind, 
     assert count(session, Order) == 1 and count(session, OrderLine) == 3
     [item] = client.get("/v1/interchanges", headers=headers).json()["items"]
     assert item["filename"] == ("po.edi" if transport == "multipart" else None)
+
+
+@pytest.mark.parametrize("transport", ["raw", "multipart"])
+def test_raw_streams_back_the_exact_bytes_of_a_large_binary_upload(client, northwind, transport):
+    _, headers = northwind
+    sent = b"\x00\xff" + random.Random(8).randbytes(2 * 1024 * 1024 + 77)  # three chunks
+    if transport == "raw":
+        response = upload(client, headers, sent, "application/octet-stream")
+    else:
+        response = client.post("/v1/interchanges", headers=headers, files={
+            "file": ("blob.bin", sent, "application/octet-stream")})
+    assert response.status_code == 422  # not EDI, but kept
+    upload_id = response.json()["upload"]["id"]
+    raw = client.get(f"/v1/interchanges/{upload_id}/raw", headers=headers)
+    assert raw.status_code == 200 and raw.content == sent
+    assert raw.headers["content-type"] == "application/octet-stream"
+    assert raw.headers["content-length"] == str(len(sent))
+    assert raw.headers["x-content-sha256"] == hashlib.sha256(sent).hexdigest()
+
+
+def test_an_upload_from_a_file_is_stored_as_the_same_bytes_would_be(session):
+    whole = receive_file(session, Upload(content=PO, source="cli"))
+    streamed = receive_file(session, Upload(file=io.BytesIO(PO), source="cli"))
+    assert (streamed.sha256, streamed.size) == (whole.sha256, whole.size) == (
+        hashlib.sha256(PO).hexdigest(), len(PO))
+    assert ic_store.open_content(session, streamed).read() == PO
+
+
+@pytest.mark.parametrize("given", [{}, {"content": PO, "file": io.BytesIO(PO)}])
+def test_an_upload_takes_its_bytes_one_way_only(given):
+    with pytest.raises(ValueError, match="either content or file"):
+        Upload(source="cli", **given)
 
 
 def test_same_idempotency_key_twice_answers_the_first_upload(client, northwind, session):

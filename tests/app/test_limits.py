@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import time_machine
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from app.main import create_app
-from app.store.models import JobRun
+from app.store.models import JobRun, StoredFile
 
 GOLDEN = Path(__file__).parents[1] / "samples" / "golden"
 X12_850 = GOLDEN / "x12" / "850-northwind-original.edi"
@@ -58,7 +59,8 @@ def assert_stored_exactly(client, headers, problem, sent: bytes) -> None:
 
 
 @pytest.mark.parametrize("multipart", [False, True])
-def test_an_upload_over_max_upload_bytes_is_413(limited, ops, multipart):
+def test_an_upload_over_max_upload_bytes_is_413_and_nothing_is_stored(limited, ops, session,
+                                                                     multipart):
     client = limited(max_upload_bytes=500)
     body = X12_850.read_bytes()  # 632 bytes
     assert len(body) > 500
@@ -71,8 +73,19 @@ def test_an_upload_over_max_upload_bytes_is_413(limited, ops, multipart):
     assert response.headers["content-type"] == PROBLEM
     assert response.json()["code"] == "upload-too-large"
     assert "500 bytes" in response.json()["detail"]
+    assert session.scalar(select(func.count()).select_from(StoredFile)) == 0
     assert limited(max_upload_bytes=632).post(
         "/v1/interchanges", content=body, headers=ops).status_code == 201  # at the limit: in
+
+
+def test_a_body_sent_without_its_length_is_refused_as_it_passes_the_limit(limited, ops,
+                                                                           session):
+    client = limited(max_upload_bytes=500)
+    body = X12_850.read_bytes()
+    pieces = iter([body[:400], body[400:]])  # chunked: no Content-Length to refuse it by
+    response = client.post("/v1/interchanges", content=pieces, headers=ops)
+    assert response.status_code == 413
+    assert session.scalar(select(func.count()).select_from(StoredFile)) == 0
 
 
 # --- segments per interchange -------------------------------------------------------------
@@ -108,12 +121,19 @@ def test_an_edifact_interchange_over_the_segment_limit_is_422_with_its_place(lim
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM
     problem = response.json()
-    assert problem["code"] == "unreadable-input"  # the EDIFACT reader stops the file there
+    assert problem["code"] == "interchange-rejected"  # that interchange, as in X12
     assert "more than 6 segments" in problem["detail"]
-    assert problem["location"]["offset"] > 0
-    assert problem["upload"]["issues"][0]["code"] == "too-many-segments"
+    assert problem["location"]["offset"] > 0  # where the interchange went over
+    [interchange] = problem["upload"]["interchanges"]
+    assert interchange["status"] == "rejected"
+    assert problem["detail"].startswith(f"interchange {interchange['control_number']}: ")
+    assert problem["upload"]["acknowledgement"]["kind"] == "CONTRL"  # told, negatively
     assert_stored_exactly(client, ops, problem, sent)
-    assert upload(limited(), ops, EDIFACT_ORDERS).status_code == 201
+    # sent again (other bytes, the same interchange reference) under the default limit, it
+    # is taken: the rejected copy holds no interchange key
+    again = sent.rstrip(b"\r\n") + b"\n\n"
+    assert again != sent
+    assert upload(limited(), ops, EDIFACT_ORDERS, again).status_code == 201
 
 
 # --- XML ----------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def report(start: date, sold: int, gtin: str = "00012345678905") -> ProductActiv
 
 
 def context(session: Session, reporter: Partner, n: int) -> FactContext:
-    file = StoredFile(sha256=f"{n:064d}", size=1, content=b"x", source="cli", status="processed")
+    file = StoredFile(sha256=f"{n:064d}", size=1, source="cli", status="processed")
     session.add(file)
     session.flush()
     ic = Interchange(file_id=file.id, position=1, standard="x12", sender="NORTHWIND",

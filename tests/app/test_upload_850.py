@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.store import interchange as ic_store
 from app.store.models import Interaction, Order, StoredFile
 
 SAMPLE = Path(__file__).parents[1] / "samples" / "golden" / "x12" / "850-northwind-original.edi"
@@ -142,7 +143,7 @@ def test_non_edi_body_is_422_naming_the_problem_and_is_kept(client, northwind, s
     assert problem["location"] == {"offset": 0}
     stored = session.scalars(select(StoredFile)).one()
     assert stored.status == "failed"
-    assert stored.content == b"hello, this is not EDI"
+    assert ic_store.open_content(session, stored).read() == b"hello, this is not EDI"
 
 
 def test_truncated_850_is_422_naming_where_and_is_kept(client, northwind, session):
@@ -158,7 +159,7 @@ def test_truncated_850_is_422_naming_where_and_is_kept(client, northwind, sessio
     assert problem["upload"]["status"] == "rejected"
     assert session.scalar(select(func.count()).select_from(Order)) == 0
     stored = session.scalars(select(StoredFile)).one()
-    assert stored.content == truncated
+    assert ic_store.open_content(session, stored).read() == truncated
 
 
 def test_upload_over_the_limit_is_413(client, northwind):

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import column, func, inspect, select, table
+from sqlalchemy.orm import Session
 
+from app.store import interchange as ic_store
+from app.store.db import make_engine
+from app.store.interchange import CHUNK_BYTES
 from app.store.migrate import alembic_config
-from app.store.models import Base
+from app.store.models import Base, StoredFile, StoredFileChunk
 
 
 def test_autogenerate_finds_no_difference(db_engine) -> None:
@@ -28,3 +35,31 @@ def test_database_is_at_the_single_head(db_engine) -> None:
 def test_every_model_table_exists(db_engine) -> None:
     tables = set(inspect(db_engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
+
+
+def test_0012_moves_stored_bytes_into_chunks_and_back(fresh_store_url) -> None:
+    """Files stored before 0012 read back the same from chunks, and again after a downgrade."""
+    cfg = alembic_config(fresh_store_url)
+    command.downgrade(cfg, "0011")
+    contents = [b"ISA*00*", b"\x00" * CHUNK_BYTES, bytes(range(256)) * 9_000]  # 1 to 3 chunks
+    files = table("stored_files", column("id"), column("sha256"), column("size"),
+                  column("content"), column("received_at"), column("source"),
+                  column("status"))
+    engine = make_engine(fresh_store_url)
+    try:
+        with engine.begin() as conn:
+            for content in contents:
+                conn.execute(files.insert().values(
+                    sha256="0" * 64, size=len(content), content=content, source="cli",
+                    status="processed", received_at=datetime(2026, 11, 23, tzinfo=UTC)))
+        command.upgrade(cfg, "0012")
+        with Session(engine) as session:
+            stored = session.scalars(select(StoredFile).order_by(StoredFile.id)).all()
+            assert [ic_store.open_content(session, f).read() for f in stored] == contents
+            assert session.scalar(select(func.count()).select_from(StoredFileChunk)) == 1 + 1 + 3
+        command.downgrade(cfg, "0011")
+        with engine.connect() as conn:
+            assert list(conn.scalars(select(files.c.content).order_by(files.c.id))) == contents
+            assert "stored_file_chunks" not in inspect(conn).get_table_names()
+    finally:
+        engine.dispose()

@@ -20,6 +20,7 @@ from app.jobs.scheduler import (
 )
 from app.services.partners import register_partner
 from app.settings import Settings
+from app.store import interchange as ic_store
 from app.store import job as job_store
 from app.store.db import make_engine, make_session_factory, session_scope
 from app.store.models import CustomerScore, JobRun, Order, StoredFile
@@ -81,7 +82,8 @@ def test_bad_files_and_unknown_folders_go_to_error_with_the_reason(hub):
     assert "failed" in reasons["northwind"] and "not EDI" in reasons["northwind"]
     assert "slug" in reasons["nobody"]
     with session_scope(sessions) as session:  # the bad bytes are kept all the same
-        assert session.scalar(select(StoredFile.content)) == b"hello, not EDI"
+        stored = session.scalars(select(StoredFile)).one()
+        assert ic_store.open_content(session, stored).read() == b"hello, not EDI"
 
 
 def test_a_job_held_elsewhere_is_skipped_and_not_run_twice(hub):

@@ -31,7 +31,7 @@ def context(session):
     def make(sender, receiver=None, *, test: bool = False,
              when: datetime = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)) -> FactContext:
         n = next(_counter)
-        file = StoredFile(sha256=f"{n:064d}", size=1, content=b"x", source="cli",
+        file = StoredFile(sha256=f"{n:064d}", size=1, source="cli",
                           status="processed")
         session.add(file)
         session.flush()

@@ -20,7 +20,7 @@ def received(session, partner, when: datetime, *, kind: str = "852", messages: i
              status: str = "accepted", test: bool = False) -> None:
     """A file received at `when` holding `messages` sales reports from `partner`."""
     n = next(_numbers)
-    file = StoredFile(sha256=f"{n:064x}", size=1, content=b"x", source="upload",
+    file = StoredFile(sha256=f"{n:064x}", size=1, source="upload",
                       received_at=when, status="processed")
     session.add(file)
     session.flush()
