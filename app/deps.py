@@ -22,11 +22,13 @@ from app.store.types import utcnow
 KEY_TOUCH_INTERVAL = timedelta(minutes=1)  # last_used_at is coarse: no write per request
 
 
-def get_app_settings(request: Request) -> Settings:
+# `async def` for what neither blocks nor waits: FastAPI runs a plain `def` dependency in its
+# thread pool, one hand-over to a worker thread and back per call and request.
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_sessions(request: Request) -> sessionmaker[Session]:
+async def get_sessions(request: Request) -> sessionmaker[Session]:
     return request.app.state.sessions
 
 

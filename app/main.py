@@ -13,7 +13,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.datastructures import URL, Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import logs, metrics
 from app.api import (
@@ -83,30 +85,47 @@ def create_app(settings: Settings | None = None, *,
 
 
 def _install_request_context(app: FastAPI) -> None:
-    """A request id on every response (`X-Request-ID`, taken from the caller when it sends
-    a sane one) and every log line, an access log line and the latency histogram."""
+    app.add_middleware(RequestContext)
 
-    @app.middleware("http")
-    async def request_context(request: Request, call_next):
-        incoming = request.headers.get("x-request-id", "")
+
+class RequestContext:
+    """A request id on every response (`X-Request-ID`, taken from the caller when it sends
+    a sane one) and every log line, an access log line and the latency histogram.
+
+    Plain ASGI rather than `@app.middleware("http")`: Starlette's `BaseHTTPMiddleware` runs
+    the rest of the app in a task of its own and streams the response through a memory
+    channel, a fixed cost on every request; this only wraps `send`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = Headers(scope=scope).get("x-request-id", "")
         request_id = incoming if _SANE_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = logs.REQUEST_ID.set(request_id)
         started = time.perf_counter()
         status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = response.status_code
-            response.headers["X-Request-ID"] = request_id
-            return response
+            await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route = request.scope.get("route")
-            path = getattr(route, "path", "unmatched")
-            metrics.HTTP_SECONDS.labels(request.method, path, str(status)).observe(elapsed)
-            access.info("%s %s %s %.1fms", request.method, request.url.path, status,
-                        elapsed * 1000, extra={"method": request.method,
-                                               "path": request.url.path, "status": status,
-                                               "duration_ms": round(elapsed * 1000, 1)})
+            path = getattr(scope.get("route"), "path", "unmatched")
+            method, url_path = scope["method"], URL(scope=scope).path
+            metrics.HTTP_SECONDS.labels(method, path, str(status)).observe(elapsed)
+            access.info("%s %s %s %.1fms", method, url_path, status, elapsed * 1000,
+                        extra={"method": method, "path": url_path, "status": status,
+                               "duration_ms": round(elapsed * 1000, 1)})
             logs.REQUEST_ID.reset(token)
 
 

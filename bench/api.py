@@ -123,7 +123,7 @@ def load(url: str, *, locations: int, products: int, days: int) -> Dataset:
             keys = {role: r.api_key for role, r in registered.items()}
             reporter_id = registered["distributor"].partner.id
             manufacturer_id = registered["manufacturer"].partner.id
-            file = StoredFile(sha256="0" * 64, size=0, content=b"", source="cli",
+            file = StoredFile(sha256="0" * 64, size=0, source="cli",
                               standard="X12", status="processed", filename="bench.edi")
             interchange = Interchange(file=file, position=1, standard="X12", version="00401",
                                       sender="BENCHDISTRIBUTOR", receiver="EDIHUB",
@@ -270,10 +270,24 @@ def schedulers(url: str, count: int, log_dir: Path) -> Iterator[list[subprocess.
                               stderr=subprocess.STDOUT, start_new_session=True)
              for n in range(count)]
     try:
+        for n, proc in enumerate(procs):  # importing the jobs takes seconds on a busy machine
+            wait_for_line(log_dir / f"scheduler-{n}.log", b"Scheduler started", proc)
         yield procs
     finally:
         for proc in procs:
             stop(proc)
+
+
+def wait_for_line(path: Path, text: bytes, proc: subprocess.Popen,
+                  timeout: float = 120) -> None:
+    """Wait until the process `proc` logging to `path` has written `text` there."""
+    deadline = time.monotonic() + timeout
+    while text not in path.read_bytes():
+        if proc.poll() is not None:
+            raise RuntimeError(f"{path.name}: exited with {proc.returncode} before {text!r}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{path.name}: no {text!r} after {timeout:.0f} s")
+        time.sleep(0.1)
 
 
 def overlapping_job_runs(url: str, since: datetime) -> list[tuple]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -102,25 +102,43 @@ def daily_series(facts: Iterable[tuple[date, date, Decimal]], start: date,
                  end: date) -> list[float]:
     """Units per day from `start` to `end` (inclusive); a fact spanning n days adds 1/n of
     its quantity to each of its days inside the window."""
-    days = (end - start).days + 1
+    facts = list(facts)
+    return spread_daily([(first - start).days for first, _, _ in facts],
+                        [(last - first).days + 1 for first, last, _ in facts],
+                        [quantity for _, _, quantity in facts],
+                        skip=0, days=(end - start).days + 1)
+
+
+def spread_daily(firsts: Sequence[int], spans: Sequence[int],
+                 quantities: Sequence[Decimal | float], *, skip: int, days: int) -> list[float]:
+    """`daily_series` of facts given as columns of day numbers, as the store hands them out
+    per series: each fact's first day counted from an origin, its length in days and its
+    quantity; the series is the `days` days from `skip` days after the origin on."""
     series = [0.0] * max(days, 0)
-    for first, last, quantity in facts:
-        span = (last - first).days + 1
-        if span <= 0:
-            continue
-        share = float(quantity) / span
-        lo = max(first, start)
-        hi = min(last, end)
-        for offset in range((lo - start).days, (hi - start).days + 1):
-            series[offset] += share
+    for first, span, quantity in zip(firsts, spans, quantities, strict=True):
+        first -= skip
+        if span == 1:  # most facts are daily: float(q) / 1 is float(q)
+            if 0 <= first < days:
+                series[first] += float(quantity)
+        elif span > 0:
+            share = float(quantity) / span
+            for offset in range(max(first, 0), min(first + span, days)):
+                series[offset] += share
     return series
 
 
 def compute_signal(demand: list[float], stock: Stock, params: Parameters,
                    window_start: date, window_end: date) -> Signal:
+    return Signal(*signal_values(demand, stock, params, window_start, window_end))
+
+
+def signal_values(demand: list[float], stock: Stock, params: Parameters,
+                  window_start: date, window_end: date) -> tuple:
+    """A `Signal`'s values in the order of its fields (`SIGNAL_FIELDS`): what a page of 500
+    signals is built from without one frozen object per signal."""
     n = len(demand)
     avg = sum(demand) / n if n else 0.0
-    std = math.sqrt(sum((x - avg) ** 2 for x in demand) / n) if n else 0.0
+    std = math.sqrt(sum([(x - avg) ** 2 for x in demand]) / n) if n else 0.0
     lead = params.lead_time_days
     z = z_score(params.service_level)
     safety = z * std * math.sqrt(lead)
@@ -145,15 +163,14 @@ def compute_signal(demand: list[float], stock: Stock, params: Parameters,
         urgency = "reorder"
     else:
         urgency = "ok"
-    return Signal(
-        avg_daily_demand=round(avg, 4), demand_std=round(std, 4), lead_time_days=lead,
-        review_days=params.review_days, service_level=params.service_level, z=round(z, 4),
-        safety_stock=round(safety, 4), reorder_point=round(rop, 4),
-        inventory_position=None if position is None else round(position, 4),
-        backorders=backorders, days_of_cover=None if cover is None else round(cover, 4),
-        suggested_qty=suggested, pack_multiple=pack, urgency=urgency,
-        window_start=window_start, window_end=window_end,
-    )
+    return (round(avg, 4), round(std, 4), lead, params.review_days, params.service_level,
+            round(z, 4), round(safety, 4), round(rop, 4),
+            None if position is None else round(position, 4), backorders,
+            None if cover is None else round(cover, 4), suggested, pack, urgency,
+            window_start, window_end)
+
+
+SIGNAL_FIELDS = Signal.__slots__
 
 
 def window(today: date, days: int) -> tuple[date, date]:

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import calendar
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from pydantic_core import to_json
@@ -38,6 +41,8 @@ GRANULARITIES = ("day", "week", "month")
 TRAILING_DAYS = 28
 TRAILING_SPAN = timedelta(days=TRAILING_DAYS - 1)  # a trailing window's first day to its last
 ZERO = Decimal(0)
+RATIO_QUANTUM = Decimal("0.0001")  # ratios are rounded to 4 places
+_SERIES = itemgetter(0, 1)  # (product, location) of a row
 
 
 def demand_scope(caller: Caller) -> DemandScope:
@@ -68,7 +73,7 @@ class _Bucket:
 def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
     if numerator is None or denominator is None or denominator == 0:
         return None
-    return (numerator / denominator).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return (numerator / denominator).quantize(RATIO_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def resolve_product(session: Session, product_id: int | None, gtin: str | None) -> int | None:
@@ -85,9 +90,10 @@ def resolve_product(session: Session, product_id: int | None, gtin: str | None) 
 @dataclass(frozen=True, slots=True)
 class RowsPage:
     """A page built from plain dicts with exactly the field names, order and value types of
-    its API schema (`SellThroughPage`, `Page[SignalRead]`), so it is rendered to JSON in one
-    call with pydantic-core's serializer, byte for byte what the schema would write, without
-    one pydantic model per row (2,000 rows of sell-through cost ~25 ms as models)."""
+    its API schema (`SellThroughPage`, `Page[SignalRead]`, `Page[SalesFactRead]`), so it is
+    rendered to JSON in one call with pydantic-core's serializer, byte for byte what the
+    schema would write, without one pydantic model per row (2,000 rows of sell-through cost
+    ~25 ms as models)."""
 
     body: dict[str, Any]
 
@@ -123,27 +129,25 @@ def sell_through(session: Session, caller: Caller, *, product_id: int | None,
     end = bucket_of(end, granularity)[1]
     scope = demand_scope(caller)
     after = cursor_pair(cursor, "after")
-    series = sales_store.list_series(
+    named = sales_store.list_series(
         session, scope, product_id=product_id, location_id=location_id,
         reporter_id=reporter_id, start=start, end=end, after=after, limit=limit + 1,
         include_test=include_test)
-    more, series = len(series) > limit, series[:limit]
+    more, named = len(named) > limit, named[:limit]
+    series = [(product, location) for product, location, _, _ in named]
     history_start = start - timedelta(days=TRAILING_DAYS)
-    daily: dict[tuple[int, int], dict[date, dict[str, Decimal]]] = {}
-    for product, location, period_start, measure, quantity in sales_store.sales_totals(
-            session, scope, series, history_start, end, reporter_id, include_test):
-        measures = daily.setdefault((product, location), {}).setdefault(period_start, {})
-        measures[measure] = measures.get(measure, ZERO) + quantity
+    facts = {key: list(rows) for key, rows in groupby(sales_store.sales_totals(
+        session, scope, series, history_start, end, reporter_id, include_test), key=_SERIES)}
     snapshots: dict[tuple[int, int], list] = {}
     for snap in sales_store.snapshots_of(session, scope, series, end, reporter_id,
                                          include_test):
         snapshots.setdefault((snap[0], snap[1]), []).append(snap)
-    gtins, codes = sales_store.series_names(session, series)
     buckets = _Buckets(granularity)
     rows: list[dict[str, Any]] = []
-    for key in series:
-        _series_rows(rows, key, gtins.get(key[0]), codes.get(key[1]), daily.get(key, {}),
-                     snapshots.get(key, []), start, end, buckets)
+    for named_series in named:
+        key = named_series[:2]
+        _series_rows(rows, named_series, facts.get(key, ()), snapshots.get(key, []), start, end,
+                     buckets)
     sold = returned = received = ZERO
     for row in rows:
         sold += row["units_sold"]
@@ -171,32 +175,37 @@ class _Buckets(dict):
         return bucket
 
 
-def _series_rows(rows: list[dict[str, Any]], key: tuple[int, int], gtin: str | None,
-                 code: str | None, days: dict[date, dict[str, Decimal]], snaps: list,
-                 start: date, end: date, bucket_for: _Buckets) -> None:
-    """Append one series' rows (see the module's definitions), in period order."""
+def _series_rows(rows: list[dict[str, Any]], named_series: tuple[int, int, str | None, str],
+                 facts: Iterable[tuple], snaps: list, start: date, end: date,
+                 bucket_for: _Buckets) -> None:
+    """Append the rows of one series (product, location, GTIN, location code; see the
+    module's definitions), in period order, from its daily totals by measure
+    (`sales_totals`, oldest first) and its snapshots."""
     periods: dict[tuple[date, date], _Bucket] = {}
-    for day, measures in days.items():
+    # units sold by day, oldest first, and their running totals: any trailing window's sum
+    # is the difference of two of them (Decimal sums are exact, so it is the same number)
+    sold_on: list[date] = []
+    running = [ZERO]
+    for _, _, day, measure, quantity in facts:
+        if measure == "sold":
+            sold_on.append(day)
+            running.append(running[-1] + quantity)
         if start <= day <= end:
-            bucket = periods.get(bucket_for[day])
+            period = bucket_for[day]
+            bucket = periods.get(period)
             if bucket is None:
-                bucket = periods[bucket_for[day]] = _Bucket()
-            bucket.sold += measures.get("sold", ZERO)
-            bucket.returned += measures.get("returned", ZERO)
-            if "received" in measures:
-                bucket.received = (bucket.received or ZERO) + measures["received"]
+                bucket = periods[period] = _Bucket()
+            if measure == "sold":
+                bucket.sold += quantity
+            elif measure == "returned":
+                bucket.returned += quantity
+            elif measure == "received":
+                bucket.received = (bucket.received or ZERO) + quantity
     as_of = [s[2] for s in snaps]  # oldest first
     for day in as_of:
         if start <= day <= end and bucket_for[day] not in periods:
             periods[bucket_for[day]] = _Bucket()
-    # units sold by day, oldest first, and their running totals: any trailing window's sum
-    # is the difference of two of them (Decimal sums are exact, so it is the same number)
-    sold_days = sorted((day, m["sold"]) for day, m in days.items() if "sold" in m)
-    sold_on = [day for day, _ in sold_days]
-    running = [ZERO]
-    for _, quantity in sold_days:
-        running.append(running[-1] + quantity)
-    product_id, location_id = key
+    product_id, location_id, gtin, code = named_series
     for (b_start, b_end), bucket in sorted(periods.items()):
         first = bisect_left(as_of, b_start)  # snapshots before the period
         upto = bisect_right(as_of, b_end)  # snapshots on or before its end
@@ -204,11 +213,11 @@ def _series_rows(rows: list[dict[str, Any]], key: tuple[int, int], gtin: str | N
         if received is None:
             figures = [s[4] for s in snaps[first:upto] if s[4] is not None]
             received = sum(figures, ZERO) if figures else None
+        trailing = (running[bisect_right(sold_on, b_end)]
+                    - running[bisect_left(sold_on, b_end - TRAILING_SPAN)])
         on_hand_end = snaps[upto - 1][3] if upto else None
         on_hand_begin = snaps[first - 1][3] if first else None
         denominator = (on_hand_begin + (received or ZERO)) if on_hand_begin is not None else None
-        trailing = (running[bisect_right(sold_on, b_end)]
-                    - running[bisect_left(sold_on, b_end - TRAILING_SPAN)])
         weekly = trailing / 4
         rows.append({
             "product_id": product_id, "gtin": gtin, "location_id": location_id,
@@ -221,13 +230,17 @@ def _series_rows(rows: list[dict[str, Any]], key: tuple[int, int], gtin: str | N
 
 
 def sales_changes(session: Session, caller: Caller, *, cursor: str | None, limit: int,
-                  include_test: bool) -> Page[SalesFactRead]:
+                  include_test: bool) -> RowsPage:
+    """One page of the change feed, shaped as `Page[SalesFactRead]`."""
     position = cursor_pair(cursor, "after") or (0, 0)
     facts = sales_store.feed(session, demand_scope(caller), after=position, limit=limit,
                              include_test=include_test)
-    items = [SalesFactRead.model_validate(f) for f in facts]
+    items = [{name: fact._mapping[name] for name in _FACT_FIELDS} for fact in facts]
     last = [facts[-1].tx_id or 0, facts[-1].id] if facts else list(position)
-    return Page[SalesFactRead](items=items, next_cursor=encode_cursor({"after": last}))
+    return RowsPage({"items": items, "next_cursor": encode_cursor({"after": last})})
+
+
+_FACT_FIELDS = tuple(SalesFactRead.model_fields)
 
 
 def inventory(session: Session, caller: Caller, *, product_id: int | None,

@@ -45,14 +45,14 @@ def signal_rows(session: Session, caller: Caller, settings: Settings, *, today: 
     scope = demand_scope(caller)
     longest = settings.replenishment_window_days
     start, end = replenishment.window(today, max(longest, 90))
-    facts = replenishment.group_facts(sales_store.sold_overlapping(
+    sold = {(row[0], row[1]): row[2:] for row in sales_store.sold_by_series(
         session, scope, product_id=product_id, location_id=location_id, start=start, end=end,
-        include_test=include_test))
+        include_test=include_test)}
     # the newest snapshot per series (of two reporters' on the same day, the last row wins)
     snapshots = {(s[0], s[1]): s for s in sales_store.latest_stock(
         session, scope, product_id=product_id, location_id=location_id,
         include_test=include_test)}
-    pairs = sorted(set(facts) | set(snapshots))
+    pairs = sorted(set(sold) | set(snapshots))
     after = cursor_pair(cursor, "after")
     if after is not None:
         pairs = [p for p in pairs if p > after]
@@ -60,6 +60,7 @@ def signal_rows(session: Session, caller: Caller, settings: Settings, *, today: 
     packs = sales_store.pack_sizes(session, {p for p, _ in pairs})
     defaults: dict = {}  # parameters and window of a series with none stored, by pack size
     windows: dict[int, tuple[date, date]] = {}
+    no_facts = ((), (), ())
     no_stock = replenishment.Stock(None, None, None, None, None)
     items: list[dict[str, Any]] = []
     last = None
@@ -76,17 +77,19 @@ def signal_rows(session: Session, caller: Caller, settings: Settings, *, today: 
         if window is None:
             window = windows[params.window_days] = replenishment.window(
                 today, params.window_days)
-        demand = replenishment.daily_series(facts.get(pair, ()), *window)
+        demand = replenishment.spread_daily(
+            *sold.get(pair, no_facts), skip=(window[0] - start).days,
+            days=(window[1] - window[0]).days + 1)
         snap = snapshots.get(pair)
         stock = no_stock if snap is None else replenishment.Stock(*snap[2:])
-        signal = replenishment.compute_signal(demand, stock, params, *window)
+        values = replenishment.signal_values(demand, stock, params, *window)
         last = pair
-        if urgency is None or signal.urgency == urgency:
-            items.append({
-                "product_id": pair[0], "location_id": pair[1], "on_hand": stock.on_hand,
-                "available": stock.available, "on_order": stock.on_order,
-                "in_transit": stock.in_transit, "stock_as_of": stock.as_of,
-                **{name: getattr(signal, name) for name in _SIGNAL_FIELDS}})
+        if urgency is None or values[_URGENCY] == urgency:
+            item = {"product_id": pair[0], "location_id": pair[1], "on_hand": stock.on_hand,
+                    "available": stock.available, "on_order": stock.on_order,
+                    "in_transit": stock.in_transit, "stock_as_of": stock.as_of}
+            item.update(zip(replenishment.SIGNAL_FIELDS, values, strict=True))
+            items.append(item)
             if len(items) == limit:
                 break
     more = last is not None and last != pairs[-1]
@@ -94,7 +97,7 @@ def signal_rows(session: Session, caller: Caller, settings: Settings, *, today: 
                      "next_cursor": encode_cursor({"after": list(last)}) if more else None})
 
 
-_SIGNAL_FIELDS = replenishment.Signal.__slots__
+_URGENCY = replenishment.SIGNAL_FIELDS.index("urgency")
 
 
 def set_parameters(session: Session, update: ParametersUpdate) -> None:

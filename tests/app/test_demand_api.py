@@ -25,6 +25,7 @@ from decimal import Decimal
 
 import pytest
 
+from app import metrics
 from app.services.demand import apply_product_activity
 from schemas.documents import (
     InventoryLineDoc,
@@ -140,3 +141,17 @@ def test_a_window_starting_mid_week_covers_whole_weeks(client, auth):
                       headers=auth["northwind"]).json()["items"]
     assert [(r["period_start"], D(r["units_sold"])) for r in rows] == [
         ("2026-11-09", D(14)), ("2026-11-16", D(8))]
+
+
+def test_answers_carry_their_request_id_and_are_timed_under_their_route(client, auth):
+    def count(status: str) -> float:
+        return metrics.REGISTRY.get_sample_value("edihub_http_request_seconds_count", {
+            "method": "GET", "route": "/v1/sell-through", "status": status}) or 0.0
+
+    ok_before, bad_before = count("200"), count("422")
+    ok = client.get("/v1/sell-through?from=2026-11-09&to=2026-11-15",
+                    headers={**auth["northwind"], "X-Request-ID": "poller-7"})
+    bad = client.get("/v1/sell-through?granularity=year", headers=auth["acme"])
+    assert ok.status_code == 200 and ok.headers["x-request-id"] == "poller-7"
+    assert bad.status_code == 422 and len(bad.headers["x-request-id"]) == 32
+    assert (count("200"), count("422")) == (ok_before + 1, bad_before + 1)

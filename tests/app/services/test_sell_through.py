@@ -11,13 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from pydantic import TypeAdapter
+from sqlalchemy import select, update
 from stdnum import ean
 
 from app.security import Caller, Role
 from app.services.demand import apply_product_activity
-from app.services.sell_through import sell_through
-from app.store.models import Location, Product
-from schemas.api import SellThroughPage
+from app.services.sell_through import sales_changes, sell_through
+from app.store.models import Location, Product, SalesFact
+from schemas.api import Page, SalesFactRead, SellThroughPage
 from schemas.documents import (
     InventoryLineDoc,
     PartyRef,
@@ -32,6 +33,7 @@ Q = D("0.0001")
 FIRST = date(2026, 9, 1)
 ACME = PartyRef(role="seller", scheme="ZZ", value="ACMEFOODS")
 PAGE = TypeAdapter(SellThroughPage)
+FEED_PAGE = TypeAdapter(Page[SalesFactRead])
 
 
 def gtin(i: int) -> str:
@@ -190,3 +192,16 @@ def test_the_http_body_is_what_the_schema_writes(client, session, reports, make_
     body = SellThroughPage.model_validate_json(response.content)
     assert len(body.items) == 8 * 3
     assert response.content == PAGE.dump_json(body)
+
+
+def test_the_change_feed_is_what_the_schema_writes_of_the_stored_facts(session, reports):
+    # as if an earlier transaction had written them: PostgreSQL's feed hands out only facts of
+    # finished transactions, and this test's own never finishes
+    session.execute(update(SalesFact).values(tx_id=1))
+    page = sales_changes(session, Caller(1, "ops", Role.OPS, 1), cursor=None, limit=40,
+                         include_test=False)
+    stored = session.scalars(select(SalesFact).order_by(SalesFact.tx_id, SalesFact.id)
+                             .limit(40)).all()
+    assert len(page.items) == 40
+    assert page.items == [SalesFactRead.model_validate(f).model_dump() for f in stored]
+    assert page.to_json() == FEED_PAGE.dump_json(Page[SalesFactRead].model_validate(page.body))

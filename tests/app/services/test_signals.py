@@ -19,7 +19,9 @@ from app.security import Caller, Role
 from app.services import replenishment
 from app.services.demand import apply_product_activity
 from app.services.signals import list_signals, set_parameters, signal_rows
+from app.store import sales as sales_store
 from app.store.models import Location, Product, ReplenishmentParameters
+from app.store.sales import DemandScope
 from schemas.api import Page, ParametersUpdate, SignalRead
 from schemas.documents import (
     InventoryLineDoc,
@@ -166,3 +168,54 @@ def test_the_http_body_is_what_the_schema_writes(client, session, settings, worl
     body = Page[SignalRead].model_validate_json(response.content)
     assert [s.model_dump() for s in body.items] == expected(session, settings, world)
     assert response.content == PAGE.dump_json(body)
+
+
+def test_the_store_lists_each_series_facts_as_the_rows_of_sold_overlapping(session, world):
+    start, end = replenishment.window(TODAY, 90)
+    kwargs = dict(product_id=None, location_id=None, start=start, end=end, include_test=False)
+    listed = {(p, loc): sorted(zip(firsts, spans, units, strict=True))
+              for p, loc, firsts, spans, units in sales_store.sold_by_series(
+                  session, DemandScope(), **kwargs)}
+    want: dict = {}
+    for p, loc, first, last, units in sales_store.sold_overlapping(session, DemandScope(),
+                                                                 **kwargs):
+        want.setdefault((p, loc), []).append(((first - start).days, (last - first).days + 1,
+                                              units))
+    assert len(listed) >= 15 and listed == {key: sorted(v) for key, v in want.items()}
+    assert {span for lists in listed.values() for _, span, _ in lists} == {1, 3, 7}
+
+
+def spread_by_definition(facts, start: date, end: date) -> list[float]:
+    """Day by day: each day of the window gets the share of every fact that covers it."""
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    series = [0.0] * len(days)
+    for first, last, quantity in facts:
+        for i, day in enumerate(days):
+            if first <= day <= last:
+                series[i] += float(quantity) / ((last - first).days + 1)
+    return series
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_daily_demand_spreads_each_fact_evenly_over_its_days_in_the_window(seed):
+    rng = random.Random(seed)
+    start, end = date(2026, 10, 1), date(2026, 10, 28)
+    facts = []
+    for _ in range(rng.randint(0, 40)):
+        first = start + timedelta(days=rng.randint(-12, 35))
+        length = rng.choice([0, 0, 0, 1, 2, 6, 13, -1])  # -1: a fact that ends before it starts
+        facts.append((first, first + timedelta(days=length), D(rng.randint(0, 9999)) / 100))
+    want = spread_by_definition(facts, start, end)
+    assert replenishment.daily_series(facts, start, end) == want
+    origin = start - timedelta(days=62)  # the store counts days from the fetched window's start
+    assert replenishment.spread_daily(
+        [(first - origin).days for first, _, _ in facts],
+        [(last - first).days + 1 for first, last, _ in facts],
+        [float(q) for _, _, q in facts], skip=62, days=28) == want
+
+
+def test_each_location_gets_its_own_signals_one_after_the_other(session, settings, world):
+    for store in ("S0", "S1", "S2", "S0"):
+        location = world[3][store]
+        assert signals(session, settings, location_id=location).items == expected(
+            session, settings, world, location=location), store
