@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None, *,
     )
     app.state.settings = settings
     logs.configure(settings.log_json)
-    _install_request_context(app)
+    app.add_middleware(RequestContext)
     _install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(interchanges.router)
@@ -82,10 +82,6 @@ def create_app(settings: Settings | None = None, *,
     app.include_router(webhooks.router)
     app.include_router(dashboard.router)
     return app
-
-
-def _install_request_context(app: FastAPI) -> None:
-    app.add_middleware(RequestContext)
 
 
 class RequestContext:
