@@ -2,7 +2,8 @@
 
 The stream is read in 1 MiB chunks, decoded as latin-1 (so a character offset is a byte
 offset) and split on the segment terminator of the current interchange; each segment becomes
-one `Segment` whose elements are split lazily. The body segments between two envelope
+one `Segment` whose elements are split lazily. Tags are found for a whole chunk at once
+(`edi.tagscan`). The body segments between two envelope
 segments share one `Span`, from which a segment's byte offset is summed when it is asked
 for; ST and SE take a short path when nothing about them is unusual. Delimiters come
 from each ISA (element separator at byte 3, ISA16 component separator, terminator after
@@ -58,6 +59,7 @@ from edi.model import (
     Span,
     Standard,
 )
+from edi.tagscan import TagTable
 
 __all__ = ["ISA_LENGTH", "X12Reader", "valid_date", "valid_time"]
 
@@ -76,6 +78,7 @@ _BLANKS = " \t\r\n\x00"
 _BOM = "\xef\xbb\xbf"  # UTF-8 BOM read as latin-1
 _MAX_STRAY_ISSUES = 100
 _MAX_CACHED_TAGS = 4096
+_TABLE_MIN_PIECES = 64  # below this, numpy's fixed cost outweighs the per-segment saving
 _RELOOKUP_WINDOW = 2048
 # Control numbers remembered for the uniqueness checks (GS06 per interchange, ST02 per group);
 # past this many the check stops, so memory stays bounded on huge groups.
@@ -166,6 +169,7 @@ class X12Reader:
         self._stray = 0
         self._in_gap = False
         self._tags: dict[str, str] = {}
+        self._table = TagTable()
         self._ws = _BLANKS
         self._skipping = False
 
@@ -254,8 +258,9 @@ class X12Reader:
     def _body(self, buf: str, base: int, eof: bool):
         """Split on the terminator and hand out segments until EOF or a resync point.
 
-        The hot path is one dictionary look-up (segment prefix -> known tag) and one
-        `Segment` per segment; anything unusual (leading blanks, envelope segments, an
+        The hot path looks the tags of the whole chunk up at once (`TagTable`: segment
+        prefix -> known tag; a dictionary look-up per segment for small chunks) and builds
+        one `Segment` per segment in C; anything unusual (leading blanks, envelope segments, an
         unknown tag, the segment limit) takes `_slow`.
         """
         d = self._delims
@@ -303,7 +308,14 @@ class X12Reader:
             if sep == "\n" and "\r" in buf:  # mixed LF / CRLF with a newline terminator
                 offsets = list(accumulate(map(sl.__add__, map(len, parts)), initial=base))
                 parts = [p.rstrip("\r") for p in parts]
-            tags = list(map(cache.get, map(head, parts)))
+            table = self._table
+            heads = None
+            if len(parts) >= _TABLE_MIN_PIECES:
+                heads = table.heads(buf, sep, len(parts))
+            if heads is None:
+                tags = list(map(cache.get, map(head, parts)))
+            else:
+                tags = table.tags(cache, heads)
             extend, num, cap = self._extender()
             n = len(parts)
             i = 0
@@ -331,7 +343,11 @@ class X12Reader:
                 elif j == i and cache.get(head(parts[i])) is not None:
                     # a tag learnt after this chunk was looked up: look up a window again
                     end = min(n, i + _RELOOKUP_WINDOW)
-                    tags[i:end] = map(cache.get, map(head, parts[i:end]))
+                    if heads is None:
+                        tags[i:end] = map(cache.get, map(head, parts[i:end]))
+                    else:  # pieces under four characters are only in the dictionary
+                        tags[i:end] = table.tags(cache, heads[i:end])
+                        tags[i] = cache.get(head(parts[i]))
                     continue
                 stop = max(j, i + 1)
                 for k in range(i, stop):
@@ -366,7 +382,10 @@ class X12Reader:
                     if cache is not self._tags:  # new element separator: look tags up again
                         st_lead, se_lead = "ST" + d.element, "SE" + d.element
                         cache = self._tags
-                        tags[k + 1:] = map(cache.get, map(head, parts[k + 1:]))
+                        if heads is None:
+                            tags[k + 1:] = map(cache.get, map(head, parts[k + 1:]))
+                        else:
+                            tags[k + 1:] = table.tags(cache, heads[k + 1:])
                     if ready:
                         batch = ready.copy()
                         ready.clear()
