@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, insert, or_, select, union
+from sqlalchemy import Select, String, bindparam, func, insert, or_, select, union
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
 from app.store import bulk
@@ -81,6 +82,12 @@ def list_po_numbers_with_history(session: Session, buyer_id: int, po_numbers: li
     """Which of a buyer's PO numbers the store already knows: an order, or a promise or
     shipped line waiting for the order to arrive."""
     found: set[str] = set()
+    if session.get_bind().dialect.name == "postgresql":
+        for start in range(0, len(po_numbers), 500):
+            found.update(session.scalars(_PO_NUMBERS_WITH_HISTORY, {
+                "po_numbers": po_numbers[start:start + 500], "buyer_id": buyer_id,
+                "test": test}))
+        return found
     for start in range(0, len(po_numbers), 500):
         chunk = po_numbers[start:start + 500]
         found.update(session.scalars(union(
@@ -94,6 +101,31 @@ def list_po_numbers_with_history(session: Session, buyer_id: int, po_numbers: li
                 ShipmentLine.order_line_id.is_(None), ShipmentLine.test == test),
         )))
     return found
+
+
+def _po_numbers_with_history() -> Select:
+    """`list_po_numbers_with_history` on PostgreSQL: each PO number of an array looked up on
+    its own, by index. A PO number `IN` list is planned as a scan of all the buyer's orders
+    when their statistics are missing or stale, as they are while one transaction writes
+    thousands of orders (an ingest): each batch then reads every order written before it."""
+    wanted = func.unnest(bindparam("po_numbers", type_=ARRAY(String))).table_valued(
+        "po_number").render_derived(name="wanted")
+    po_number, buyer_id, test = wanted.c.po_number, bindparam("buyer_id"), bindparam("test")
+    # Scalar subqueries with LIMIT, not EXISTS: PostgreSQL turns EXISTS into a join, which
+    # the same missing statistics plan as a scan again.
+    order = select(Order.id).where(Order.buyer_id == buyer_id, Order.po_number == po_number,
+                                   Order.test == test).limit(1)
+    promise = select(Promise.id).where(
+        Promise.buyer_id == buyer_id, Promise.po_number == po_number,
+        Promise.order_line_id.is_(None), Promise.test == test).limit(1)
+    shipped = select(ShipmentLine.id).join(Shipment).where(
+        Shipment.buyer_id == buyer_id, ShipmentLine.po_number == po_number,
+        ShipmentLine.order_line_id.is_(None), ShipmentLine.test == test).limit(1)
+    return select(po_number).where(or_(*(query.scalar_subquery().is_not(None)
+                                         for query in (order, promise, shipped))))
+
+
+_PO_NUMBERS_WITH_HISTORY = _po_numbers_with_history()
 
 
 def add_revision(session: Session, revision: OrderRevision) -> None:
