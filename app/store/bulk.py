@@ -10,9 +10,12 @@ handle a refused value the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.exc import DBAPIError, StatementError
@@ -76,7 +79,7 @@ def driver_rows(table: Table, rows: list[dict], dialect, *, common: dict | None 
     column types, as an INSERT converts them; the values of `common` (the same for every
     row) after them, or before with `common_first`."""
     columns = list(rows[0])
-    processors = [(i, process) for i, name in enumerate(columns)
+    processors = [(i, _converter(process)) for i, name in enumerate(columns)
                   if (process := _processor(table, name, dialect)) is not None]
     constants = []
     for name, value in (common or {}).items():
@@ -89,6 +92,41 @@ def driver_rows(table: Table, rows: list[dict], dialect, *, common: dict | None 
         for i, process in processors:
             values[i] = process(values[i])
         yield (*before, *values, *after)
+
+
+# Values converted once per distinct value of a column: equal values of these types convert
+# to equal driver values (a NUMERIC quantised, a DATE formatted), and the rows of one insert
+# repeat a few quantities, prices and dates many times. Exact types only: `1 == True ==
+# Decimal(1)`, and a float must still be refused by an exact column.
+_SAME_WHEN_EQUAL = (Decimal, date)
+
+
+def _converter(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`process`, converting each distinct value of `_SAME_WHEN_EQUAL` types once, and any
+    other value once when it is the very object the previous row had (a timestamp shared by
+    every row)."""
+    seen: dict[Any, Any] = {}
+    last: list[Any] = [_NOTHING, None]  # the previous value of another type, and its result
+
+    def convert(value: Any) -> Any:
+        if type(value) in _SAME_WHEN_EQUAL:
+            try:
+                return seen[value]
+            except KeyError:
+                converted = seen[value] = process(value)
+                return converted
+            except TypeError:  # unhashable (a signalling NaN): the type says why
+                return process(value)
+        if value is last[0]:
+            return last[1]
+        converted = process(value)
+        last[0], last[1] = value, converted
+        return converted
+
+    return convert
+
+
+_NOTHING = object()
 
 
 def _processor(table: Table, column: str, dialect):
