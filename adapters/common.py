@@ -82,7 +82,13 @@ def ccyymmdd(seg: Segment, position: int, what: str) -> date | None:
 
 def decimal_value(seg: Segment, position: int, what: str, *, mandatory: bool = False,
                   component: int = 1) -> Decimal | None:
-    text = seg.value(position, component).strip()
+    return decimal_text(seg, position, seg.value(position, component).strip(), what,
+                        mandatory=mandatory)
+
+
+def decimal_text(seg: Segment, position: int, text: str, what: str, *,
+                 mandatory: bool = False) -> Decimal | None:
+    """`decimal_value` of `text`, read already (stripped) from element `position` of `seg`."""
     if not text:
         if mandatory:
             raise element_error(seg, position, X12_MANDATORY_ELEMENT_MISSING,

@@ -13,6 +13,7 @@ from adapters.common import (
     X12_INVALID_CODE_VALUE,
     Mapped,
     ccyymmdd,
+    decimal_text,
     decimal_value,
     element_error,
     is_digits,
@@ -107,11 +108,13 @@ def map_message(message: Message) -> Mapped:
 
 
 def _line(seg: Segment) -> dict:
+    text = x12_common.texts(seg, PO104_PRICE)  # PO101 to PO104, read at once
     return {
-        "line_number": seg.value(PO101_LINE).strip() or str(seg.number),
-        "quantity": decimal_value(seg, PO102_QUANTITY, "quantity ordered", mandatory=True),
-        "uom": seg.value(PO103_UOM).strip() or "EA",
-        "unit_price": decimal_value(seg, PO104_PRICE, "unit price"),
+        "line_number": text[PO101_LINE - 1] or str(seg.number),
+        "quantity": decimal_text(seg, PO102_QUANTITY, text[PO102_QUANTITY - 1],
+                                 "quantity ordered", mandatory=True),
+        "uom": text[PO103_UOM - 1] or "EA",
+        "unit_price": decimal_text(seg, PO104_PRICE, text[PO104_PRICE - 1], "unit price"),
         "product": x12_common.product(seg, PO106_FIRST_ID_QUALIFIER),
         "segment_number": seg.number,
     }

@@ -57,6 +57,15 @@ def beginning(message: Message, tag: str, what: str) -> Segment:
     return seg
 
 
+def texts(seg: Segment, count: int) -> list[str]:
+    """`seg.value(p).strip()` of positions 1 to `count` ("" where absent), read at once."""
+    found = [repetitions[0][0].strip() if repetitions and repetitions[0] else ""
+             for repetitions in seg.elements[:count]]
+    if len(found) < count:
+        found += [""] * (count - len(found))
+    return found
+
+
 def party(seg: Segment, roles: dict[str, str]) -> PartyRef | None:
     """An N1 as a PartyRef, or None when its N101 is not in `roles` or it carries no id."""
     role = roles.get(seg.value(N101_ENTITY).strip())
@@ -78,24 +87,60 @@ def product(seg: Segment, first_position: int, last_position: int | None = None)
 
     A UPC/EAN/GTIN with a wrong check digit is an invalid code value where it stands.
     """
+    elements = seg.elements
+    end = len(elements) if last_position is None else min(len(elements), last_position)
+    # The pairs read (a value may stand at `end`) and how many positions they start at: a
+    # file names the same products on many lines, so they are mapped once per distinct
+    # pairs (`_product_of`).
+    pairs = elements[first_position - 1:end + 1]
+    try:
+        try:
+            return _product_of(pairs, end - first_position)
+        except TypeError:  # elements built from lists (`Segment.build`) cannot be a key
+            return _product_of.__wrapped__(pairs, end - first_position)
+    except _NoGtin as bad:
+        raise element_error(seg, first_position + bad.index + 1, X12_INVALID_CODE_VALUE,
+                            f"{bad.qualifier} {bad.value!r} has no valid GTIN check "
+                            "digit") from None
+
+
+class _NoGtin(Exception):
+    """`_product_of` found a UPC/EAN/GTIN with a wrong check digit at `pairs[index]`."""
+
+    def __init__(self, index: int, qualifier: str, value: str) -> None:
+        super().__init__(index, qualifier, value)
+        self.index, self.qualifier, self.value = index, qualifier, value
+
+
+def _text(elements: tuple, index: int) -> str:
+    """`Segment.value` of the element at 0-based `index` of `elements`, stripped."""
+    if index >= len(elements):
+        return ""
+    repetitions = elements[index]
+    if not repetitions or not repetitions[0]:
+        return ""
+    return repetitions[0][0].strip()
+
+
+@lru_cache(maxsize=8192)
+def _product_of(pairs: tuple, count: int) -> ProductRef:
+    """The ProductRef of the qualifier/value pairs starting at `pairs[0]`, `pairs[2]` ...
+    below `pairs[count]` (exceptions are not cached: a wrong GTIN is found, and located, on
+    every line that has it)."""
     ids: dict[str, str] = {}
-    end = len(seg) if last_position is None else min(len(seg), last_position)
-    position = first_position
-    while position < end:
-        qualifier, value = seg.value(position).strip(), seg.value(position + 1).strip()
+    for index in range(0, count, 2):
+        qualifier, value = _text(pairs, index), _text(pairs, index + 1)
         field = ITEM_IDS.get(qualifier)
         if field and value and field not in ids:
             if field in GTIN_FIELDS:
                 gtin = normalise_gtin(value)
                 if gtin is None:
-                    raise element_error(seg, position + 1, X12_INVALID_CODE_VALUE,
-                                        f"{qualifier} {value!r} has no valid GTIN check digit")
+                    raise _NoGtin(index, qualifier, value)
                 ids.setdefault("gtin", gtin)
                 if field != "gtin":
                     ids[field] = value
             else:
                 ids[field] = value
-        position += 2
     return _product_ref(tuple(ids.items()))
 
 
