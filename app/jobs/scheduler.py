@@ -22,6 +22,7 @@ from app.services.promise_sweep import sweep_promises
 from app.services.replenishment_watch import watch_replenishment
 from app.services.webhooks import deliver_due
 from app.settings import Settings
+from app.store import partition
 from app.store.db import session_scope
 from app.store.types import utcnow
 
@@ -71,6 +72,12 @@ def ack_watch_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
         return sweep_acknowledgements(session, utcnow())
 
 
+def sales_partitions_job(sessions: sessionmaker[Session], settings: Settings) -> dict:
+    """PostgreSQL: the monthly partitions of sales facts made ahead of need, and facts that
+    landed in the DEFAULT partition moved into a partition of their month."""
+    return partition.maintain_sales_partitions(sessions, today()).as_dict()
+
+
 def jobs(settings: Settings) -> dict[str, tuple[JobFunction, IntervalTrigger]]:
     """Job id -> (function, trigger)."""
     return {
@@ -86,6 +93,7 @@ def jobs(settings: Settings) -> dict[str, tuple[JobFunction, IntervalTrigger]]:
                        IntervalTrigger(hours=settings.feed_watch_interval_hours)),
         "ack-watch": (ack_watch_job,
                       IntervalTrigger(minutes=settings.ack_watch_interval_minutes)),
+        "sales-partitions": (sales_partitions_job, IntervalTrigger(hours=6)),
         "webhooks": (webhooks_job, IntervalTrigger(seconds=settings.webhook_interval_seconds)),
     }
 

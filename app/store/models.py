@@ -436,7 +436,12 @@ class ShipmentLine(_Created, _FromMessage, Base):
 
 
 class SalesFact(_Created, _FromMessage, Base):
-    """Units sold / returned / received at one location, for one product, over one period."""
+    """Units sold / returned / received at one location, for one product, over one period.
+
+    PostgreSQL: partitioned by month of `period_start` (app/store/partition.py, migration
+    0013), so the primary key includes it: (id, period_start); ids still come from one
+    sequence (no constraint enforces the id alone). SQLite: one table keyed by the id alone
+    (AUTOINCREMENT)."""
 
     __tablename__ = "sales_facts"
     __table_args__ = (
@@ -450,11 +455,11 @@ class SalesFact(_Created, _FromMessage, Base):
         {"sqlite_autoincrement": True},
     )
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     reporter_id: Mapped[int] = _fk("partners.id")
     location_id: Mapped[int] = _fk("locations.id")
     product_id: Mapped[int] = _fk("products.id")
-    period_start: Mapped[date] = mapped_column(Date, nullable=False)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
     period_end: Mapped[date] = mapped_column(Date, nullable=False)
     measure: Mapped[str] = mapped_column(String(12), nullable=False)  # sold | returned | received
     quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)

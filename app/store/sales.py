@@ -30,7 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
-from app.store import bulk
+from app.store import bulk, partition
 from app.store.models import (
     ForecastBucket,
     InventorySnapshot,
@@ -67,6 +67,9 @@ def replace_sales_facts(session: Session, *, reporter_id: int, test: bool,
     product, period and measure replaces the earlier figure instead of adding to it; within
     the rows the last one for a key wins. Returns the rows written."""
     rows = _last_per_key(rows, SALES_KEY)
+    if rows:
+        # PostgreSQL: the monthly partitions the rows need (app/store/partition.py)
+        partition.ensure_sales_partitions(session, {row["period_start"] for row in rows})
     _replace(session, SalesFact, SALES_KEY, rows, {
         "reporter_id": reporter_id, "test": test, "tx_id": current_tx_id(session),
         "created_at": utcnow()})

@@ -17,11 +17,13 @@ from app.jobs.scheduler import (
     customer_scores_job,
     follow_up_job,
     inbox_job,
+    sales_partitions_job,
 )
 from app.services.partners import register_partner
 from app.settings import Settings
 from app.store import interchange as ic_store
 from app.store import job as job_store
+from app.store import partition
 from app.store.db import make_engine, make_session_factory, session_scope
 from app.store.models import CustomerScore, JobRun, Order, StoredFile
 
@@ -147,3 +149,20 @@ def test_an_empty_file_goes_to_error_with_the_reason(hub):
     assert inbox_job(sessions, settings)["failed"] == ["northwind/blank.edi"]
     [reason] = Path(settings.inbox_dir).glob("northwind/error/*.reason.txt")
     assert "empty" in reason.read_text()
+
+
+def test_sales_partitions_job_makes_the_coming_months_partitions(hub):
+    engine, sessions, settings = hub
+    with time_machine.travel(datetime(2031, 6, 15, tzinfo=UTC), tick=False):
+        assert run_job(engine, sessions, settings, "sales-partitions",
+                       sales_partitions_job) == "ok"
+        again = sales_partitions_job(sessions, settings)
+    with session_scope(sessions) as session:
+        run = session.scalars(select(JobRun).where(JobRun.job_id == "sales-partitions")).one()
+        if engine.dialect.name != "postgresql":  # SQLite keeps one table
+            assert run.detail == {"created": [], "moved": 0, "waiting": []}
+            return
+        runway = partition.runway(datetime(2031, 6, 15).date())
+        assert run.detail["created"] == [m.isoformat() for m in runway]
+        assert set(runway) <= partition.partition_months(session.connection())
+    assert again == {"created": [], "moved": 0, "waiting": []}  # nothing left to make
