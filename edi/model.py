@@ -292,6 +292,12 @@ def _split_elements(raw: str, d: Delimiters) -> tuple[tuple[tuple[str, ...], ...
         return _split_released(raw, d)
     parts = raw.split(d.element)[1:]
     rep_sep, comp_sep = d.repetition, d.component
+    if not (rep_sep and rep_sep in raw) and comp_sep:
+        # the common case, one repetition per element, built with C-level iteration only:
+        # `zip(x)` makes the 1-tuples, so each element is `((value,),)` or `((c1, c2),)`
+        if comp_sep not in raw:
+            return tuple(zip(zip(parts)))
+        return tuple(zip(map(tuple, map(str.split, parts, repeat(comp_sep)))))
     out = []
     for part in parts:
         reps = part.split(rep_sep) if rep_sep and rep_sep in part else (part,)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from edi.model import Delimiters, Location, Segment, Span
 
 D = Delimiters(element="*", segment="~", component=">")
@@ -72,3 +75,19 @@ def test_elements_are_split_once_and_kept():
     seg = Segment.at("N1", "N1*ST*STORE 1", D, 0, 2)
     assert seg.elements is seg.elements
     assert seg.elements == ((("ST",),), (("STORE 1",),))
+
+
+def _reference_split(raw: str, d: Delimiters) -> tuple:
+    """Elements -> repetitions -> components, the plain nested way."""
+    return tuple(
+        tuple(tuple(rep.split(d.component)) for rep in
+              (element.split(d.repetition) if d.repetition else [element]))
+        for element in raw.split(d.element)[1:]
+    )
+
+
+@given(raw=st.text(alphabet="AB1 *>^", max_size=30), repetition=st.sampled_from(["^", None]))
+def test_elements_split_like_the_plain_nested_split(raw, repetition):
+    d = Delimiters(element="*", segment="~", component=">", repetition=repetition)
+    raw = "REF" + raw
+    assert Segment("REF", raw, Span(d), 1).elements == _reference_split(raw, d)
