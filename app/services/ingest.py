@@ -181,9 +181,8 @@ def _count(session: Session, file_id: int, source: str, seconds: float) -> None:
     standard = file.standard or "unknown"
     metrics.UPLOADS.labels(source, standard, file.status).inc()
     metrics.INGEST_SECONDS.labels(standard).observe(seconds)
-    for interchange in ic_store.list_interchanges_of_file(session, file_id):
-        for message in ic_store.list_messages(session, interchange.id):
-            metrics.MESSAGES.labels(standard, message.type, message.status).inc()
+    for kind, status, count in ic_store.count_messages_of_file(session, file_id):
+        metrics.MESSAGES.labels(standard, kind, status).inc(count)
 
 
 def reprocess_file(sessions: sessionmaker[Session], file_id: int,

@@ -193,6 +193,16 @@ def list_messages(session: Session, interchange_id: int) -> list[Message]:
     ))
 
 
+def count_messages_of_file(session: Session, file_id: int) -> list[tuple[str, str, int]]:
+    """(message type, status, how many) over every interchange of a file."""
+    return [(kind, status, count) for kind, status, count in session.execute(
+        select(Message.type, Message.status, func.count())
+        .join(Interchange, Interchange.id == Message.interchange_id)
+        .where(Interchange.file_id == file_id)
+        .group_by(Message.type, Message.status)
+    )]
+
+
 def list_issues_of_file(session: Session, file_id: int) -> list[EdiIssue]:
     return list(session.scalars(
         select(EdiIssue).where(EdiIssue.file_id == file_id).order_by(EdiIssue.id)

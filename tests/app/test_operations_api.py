@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from app import metrics
 from app.main import create_app
 from app.settings import Settings
 
@@ -35,11 +36,15 @@ def test_every_response_carries_a_request_id(client):
 
 def test_metrics_count_uploads_messages_and_requests(client, make_partner):
     _, key = make_partner("Northwind", "distributor", ["ZZ:NORTHWIND"])
+    labels = {"standard": "x12", "status": "accepted", "type": "850"}
+    before = metrics.REGISTRY.get_sample_value("edihub_messages_total", labels) or 0
     client.post("/v1/interchanges", content=SAMPLE.read_bytes(),
                 headers={"Authorization": f"Bearer {key}"})
     text = client.get("/metrics").text
     assert 'edihub_uploads_total{source="upload",standard="x12",status="processed"}' in text
     assert 'edihub_messages_total{standard="x12",status="accepted",type="850"}' in text
+    sent = SAMPLE.read_bytes().count(b"ST*850*")
+    assert metrics.REGISTRY.get_sample_value("edihub_messages_total", labels) == before + sent
     assert 'edihub_rows_written_total{kind="order"}' in text
     assert "edihub_ingest_seconds_bucket" in text
     assert 'edihub_http_request_seconds_count{method="POST",route="/v1/interchanges"' in text
