@@ -221,3 +221,11 @@ def test_parameters_out_of_range_are_refused(client, session, world):
         response = client.put("/v1/replenishment/parameters", headers=world["auth"]["ops"],
                               json={"product_id": b.id, "location_id": s1.id, **bad})
         assert response.status_code == 422, bad
+
+
+def test_an_unknown_large_location_or_product_id_is_an_empty_page(client, world):
+    for query in ("location=20922789888001&product=922", "product=9223372036854775807"):
+        got = client.get(f"/v1/replenishment/signals?{query}&include_test=true",
+                         headers=world["auth"]["ops"])
+        assert got.status_code == 200, got.text
+        assert got.json()["items"] == []
