@@ -3,12 +3,13 @@ in a table of the prefixes a reader has already checked, with numpy instead of o
 slice, hash and dictionary look-up per segment.
 
 A reader keeps a dictionary `prefix -> tag` of the four-character prefixes it has checked
-(an X12 `ZA*Q` -> `ZA`). `TagTable.lookup` turns that dictionary into a sorted array of
-32-bit codes, reads the four bytes at the start of every piece of a chunk as one big-endian
-code, and finds each code with `searchsorted`: about 400 instructions per segment against
-about 1,200 for `map(prefixes.get, map(head, pieces))`. A piece whose prefix is not in the
-table, or which is shorter than four characters, gets `None`, exactly as the dictionary
-would answer for a prefix it has not seen; the reader looks at those pieces one at a time.
+(an X12 `ZA*Q` -> `ZA`). `TagTable.heads` reads the four bytes at the start of every piece
+of a chunk as one big-endian code; `TagTable.tags` turns the dictionary into a sorted array
+of such codes (again only when it has grown) and finds each head with `searchsorted`:
+about 400 instructions per segment against about 1,200 for
+`map(prefixes.get, map(head, pieces))`. A piece whose prefix is not in the table, or which
+is shorter than four characters, gets `None`, exactly as the dictionary would answer for a
+prefix it has not seen; the reader looks at those pieces one at a time.
 The tags handed out are the dictionary's own string objects, so later look-ups by tag find
 their hash already computed.
 """

@@ -78,6 +78,7 @@ _BLANKS = " \t\r\n\x00"
 _BOM = "\xef\xbb\xbf"  # UTF-8 BOM read as latin-1
 _MAX_STRAY_ISSUES = 100
 _MAX_CACHED_TAGS = 4096
+_HEAD = operator.itemgetter(slice(0, 4))  # a segment's prefix, the key of its known tag
 _TABLE_MIN_PIECES = 64  # below this, numpy's fixed cost outweighs the per-segment saving
 _RELOOKUP_WINDOW = 2048
 # Control numbers remembered for the uniqueness checks (GS06 per interchange, ST02 per group);
@@ -273,7 +274,7 @@ class X12Reader:
         many = Segment.many
         st_lead, se_lead = "ST" + d.element, "SE" + d.element
         accumulate = itertools.accumulate
-        head = operator.itemgetter(slice(0, 4))
+        head = _HEAD
         while True:
             if not eof:
                 chunk = self._read()
@@ -308,14 +309,11 @@ class X12Reader:
             if sep == "\n" and "\r" in buf:  # mixed LF / CRLF with a newline terminator
                 offsets = list(accumulate(map(sl.__add__, map(len, parts)), initial=base))
                 parts = [p.rstrip("\r") for p in parts]
-            table = self._table
             heads = None
             if len(parts) >= _TABLE_MIN_PIECES:
-                heads = table.heads(buf, sep, len(parts))
-            if heads is None:
-                tags = list(map(cache.get, map(head, parts)))
-            else:
-                tags = table.tags(cache, heads)
+                heads = self._table.heads(buf, sep, len(parts))
+            look_up = self._look_up
+            tags = look_up(parts, heads, 0)
             extend, num, cap = self._extender()
             n = len(parts)
             i = 0
@@ -343,11 +341,8 @@ class X12Reader:
                 elif j == i and cache.get(head(parts[i])) is not None:
                     # a tag learnt after this chunk was looked up: look up a window again
                     end = min(n, i + _RELOOKUP_WINDOW)
-                    if heads is None:
-                        tags[i:end] = map(cache.get, map(head, parts[i:end]))
-                    else:  # pieces under four characters are only in the dictionary
-                        tags[i:end] = table.tags(cache, heads[i:end])
-                        tags[i] = cache.get(head(parts[i]))
+                    tags[i:end] = look_up(parts, heads, i, end)
+                    tags[i] = cache.get(head(parts[i]))  # the table has no piece under 4
                     continue
                 stop = max(j, i + 1)
                 for k in range(i, stop):
@@ -382,10 +377,7 @@ class X12Reader:
                     if cache is not self._tags:  # new element separator: look tags up again
                         st_lead, se_lead = "ST" + d.element, "SE" + d.element
                         cache = self._tags
-                        if heads is None:
-                            tags[k + 1:] = map(cache.get, map(head, parts[k + 1:]))
-                        else:
-                            tags[k + 1:] = table.tags(cache, heads[k + 1:])
+                        tags[k + 1:] = look_up(parts, heads, k + 1)
                     if ready:
                         batch = ready.copy()
                         ready.clear()
@@ -398,6 +390,14 @@ class X12Reader:
             buf = tail
             if eof:
                 return "", base, True
+
+    def _look_up(self, parts: list[str], heads, start: int,
+                 end: int | None = None) -> list[str | None]:
+        """The known tags of `parts[start:end]` (None where unknown): by the chunk's `heads`
+        when `TagTable` could read them, else one dictionary look-up per piece."""
+        if heads is None:
+            return list(map(self._tags.get, map(_HEAD, parts[start:end])))
+        return self._table.tags(self._tags, heads[start:end])
 
     def _st(self, s: str, offset: int) -> None:
         """An ST inside a group: the same as `_slow` -> `_envelope` -> `_on_st`, shorter."""
