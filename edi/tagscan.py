@@ -67,6 +67,24 @@ class TagTable:
         np.add(ends[: count - 1], len(sep), out=starts[1:])
         return np.ndarray((len(data) - 3,), dtype=">u4", buffer=data, strides=(1,))[starts]
 
+    @staticmethod
+    def heads_at(text: str, lengths: list[int], gap: int) -> np.ndarray | None:
+        """The first four characters of each piece of `text`, as `heads` gives them, for
+        pieces laid end to end from its start: `lengths[k]` characters, then `gap`
+        separator characters. For a reader whose pieces are not a plain split (EDIFACT:
+        a released terminator is data). None when `text` is not latin-1."""
+        if not lengths:
+            return None
+        try:
+            data = text.encode("latin-1") + _PAD
+        except UnicodeEncodeError:
+            return None
+        starts = np.empty(len(lengths), dtype=np.int64)
+        starts[0] = 0
+        np.cumsum(np.fromiter(lengths, dtype=np.int64, count=len(lengths))[:-1] + gap,
+                  out=starts[1:])
+        return np.ndarray((len(data) - 3,), dtype=">u4", buffer=data, strides=(1,))[starts]
+
     def tags(self, prefixes: dict[str, str], heads: np.ndarray) -> list[str | None]:
         """The tag of each head: `prefixes[head]`, or None for a prefix not in `prefixes`
         (including every piece shorter than four characters)."""

@@ -60,15 +60,19 @@ from edi.model import (
     Span,
     Standard,
 )
+from edi.tagscan import TagTable
 
 CHUNK_SIZE = 1 << 20
 _FIRST_WINDOW = 1 << 16
 _SERVICE = frozenset({"UNA", "UNB", "UNG", "UNE", "UNZ", "UNH", "UNT"})
 _BOM = "\xef\xbb\xbf"
 _MAX_RESULT_ISSUES = 1000
-_TAG = itemgetter(slice(0, 3))
 _BLANKS = " \t\r\n\x00"
-_AFTER_TAG = itemgetter(slice(3, 4))
+_HEAD = itemgetter(slice(0, 4))  # a segment's prefix, the key of its known tag
+_BATCH_MIN_PIECES = 1  # a clean window of at least this many pieces is read by runs
+_TABLE_MIN_PIECES = 64  # below this, numpy's fixed cost outweighs the per-segment saving
+_MAX_KNOWN_TAGS = 4096
+_RELOOKUP_WINDOW = 2048
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -105,43 +109,6 @@ def _split(text: str, term: str, rel: str | None) -> list[str]:
         region[0] = carry + term + region[0]
     pieces.extend(region)
     return pieces
-
-
-def _marks(tags: list[str], after: list[str], odd: set[str]) -> list[int]:
-    """Indices of the pieces that need a look of their own, in order: service segments
-    (`UNx` tags) and pieces whose character after the tag is one of `odd`.
-
-    Both are found with `str.find` over the joined tags / characters when every tag has
-    three characters and every piece a fourth, instead of a Python test per piece.
-    """
-    joined = "".join(tags)
-    if len(joined) == 3 * len(tags):
-        marks = []
-        j = joined.find("UN")
-        while j >= 0:
-            if j % 3 == 0:
-                if joined[j:j + 3] in _SERVICE:
-                    marks.append(j // 3)
-                j = joined.find("UN", j + 3)
-            else:
-                j = joined.find("UN", j + 1)
-    else:
-        marks = [i for i, t in enumerate(tags) if t in _SERVICE]
-    if not odd:
-        return marks
-    chars = "".join(after)
-    if len(chars) == len(after):
-        flagged = [i for c in odd for i in _find_all(chars, c)]
-    else:  # a piece shorter than four characters
-        flagged = [i for i, c in enumerate(after) if c in odd]
-    return sorted(set(marks).union(flagged))
-
-
-def _find_all(text: str, char: str) -> Iterator[int]:
-    i = text.find(char)
-    while i >= 0:
-        yield i
-        i = text.find(char, i + 1)
 
 
 def position_in_segment(raw: str, index: int, d: Delimiters) -> tuple[int, int, int]:
@@ -232,6 +199,9 @@ class EdifactReader:
         self._outside_reported = False
         self._last_offset = 0
         self._skipping = False  # the interchange went over the segment limit
+        # tags of body segments by their first four characters, per element separator
+        self._known: dict[str, dict[str, str]] = {}
+        self._table = TagTable()
 
     # ------------------------------------------------------------------ reading loop
 
@@ -311,26 +281,26 @@ class EdifactReader:
             resplit = None
             bad = None
             offsets = accumulate(map(add, lens, repeat(tl)), initial=base + pos)
-            if not dirty and not nonascii:
-                after = list(map(_AFTER_TAG, pieces))
-                odd = set(after)
-                odd.discard(es)
-                batch = len(odd) < 6
-            else:
-                batch = False
-            if batch:
-                # Clean ASCII window: build the body segments of each run between service
-                # segments with C-level iteration (`Segment.many`), sharing one
-                # `Span` per run; offsets are summed only up to each run and service segment.
-                tags = list(map(_TAG, pieces))
-                done, done_off = 0, base + pos  # the offset of pieces[done]
-                marks = _marks(tags, after, odd)
-                if not odd:
-                    after = None
+            if not dirty and not nonascii and len(pieces) >= _BATCH_MIN_PIECES:
+                # Clean ASCII window: the tags of all its pieces are looked up at once among
+                # the prefixes already seen (`TagTable`), and each run of known body segments
+                # between two pieces that need a look of their own (service segments, new or
+                # odd tags, blanks) becomes Segments by C-level iteration (`Segment.many`),
+                # sharing one `Span`; offsets are summed only up to each run and each piece
+                # looked at.
+                known = self._known.setdefault(es, {})
                 count = len(pieces)
-                marks.append(count)
+                heads = None
+                if count >= _TABLE_MIN_PIECES:
+                    heads = TagTable.heads_at(avail, lens, tl)
+                tags = self._look_up(known, pieces, heads, 0, count)
+                done, done_off = 0, base + pos  # the offset of pieces[done]
                 a = 0
-                for i in marks:
+                while a < count:
+                    try:
+                        i = tags.index(None, a)
+                    except ValueError:
+                        i = count
                     if i > a:
                         done_off += sum(lens[done:a]) + tl * (a - done)
                         done = a
@@ -346,27 +316,37 @@ class EdifactReader:
                             number += i - a
                     if i == count:
                         break
+                    p = pieces[i]
+                    learnt = known.get(p[:4])
+                    if learnt is not None:
+                        # a tag learnt after this window was looked up: look up a stretch again
+                        stop = min(count, i + _RELOOKUP_WINDOW)
+                        tags[i:stop] = self._look_up(known, pieces, heads, i, stop)
+                        tags[i] = learnt
+                        a = i
+                        continue
                     done_off += sum(lens[done:i]) + tl * (i - done)
                     done = i
                     off = done_off
-                    p = pieces[i]
-                    tag = tags[i]
-                    if after is not None and after[i] != es:
+                    a = i + 1
+                    if p[3:4] == es:
+                        tag = p[:3]
+                    else:
                         if p and p[0] in _BLANKS:
                             p, at = self._clean(p, off - base, term)
                             off = base + at
                         tag = self._tag(p, d)
                         if tag is None:
-                            a = i + 1
                             continue
-                        if tag not in service:
-                            if segs is None:
-                                self._outside(tag, p, off)
-                            else:
-                                number += 1
-                                segs.append(Seg(tag, p, Span(d, off), number))
-                            a = i + 1
-                            continue
+                    if tag not in service:
+                        if p[3:4] == es and tag.isalnum() and len(known) < _MAX_KNOWN_TAGS:
+                            known[p[:4]] = tag  # its next pieces go by the table
+                        if segs is None:
+                            self._outside(tag, p, off)
+                        else:
+                            number += 1
+                            segs.append(Seg(tag, p, Span(d, off), number))
+                        continue
                     self._number = number
                     if tag == "UNT":
                         self._unt(p, off)
@@ -383,11 +363,10 @@ class EdifactReader:
                     if resplit is not None:
                         break
                     d = self._d
-                    if d.element != es and i + 1 < count:
+                    if d.element != es and a < count:
                         # new element separator: split again
                         resplit = done_off + lens[i] + tl - base
                         break
-                    a = i + 1
             else:
                 for p, off in zip(pieces, offsets, strict=False):
                     if slow:
@@ -468,6 +447,14 @@ class EdifactReader:
         self._finish(base + len(text))
         while self._out:
             yield self._out.pop(0)
+
+    def _look_up(self, known: dict[str, str], pieces: list[str], heads, start: int,
+                 end: int) -> list[str | None]:
+        """The known tags of `pieces[start:end]` (None where unknown): by the window's
+        `heads` when `TagTable` could read them, else one dictionary look-up per piece."""
+        if heads is None:
+            return list(map(known.get, map(_HEAD, pieces[start:end])))
+        return self._table.tags(known, heads[start:end])
 
     @staticmethod
     def _line_separator(avail: str, term: str, rel: str | None) -> str:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import edi
-from edi.edifact.reader import _SERVICE, EdifactReader, _marks
+import edi.edifact.reader as edifact_reader
+from edi.edifact.reader import EdifactReader
 from edi.errors import UnreadableStream
 from edi.limits import Limits
 from edi.model import Delimiters
@@ -26,6 +28,7 @@ SIMPLE = (
 )
 
 CHUNKS = [1, 2, 3, 5, 7, 13, 64, 1 << 20]
+CORPUS = Path(__file__).parents[2] / "samples" / "corpus" / "edifact"
 
 
 def test_defaults_without_una_read_envelope_and_message():
@@ -475,21 +478,104 @@ def test_una_inside_an_open_interchange_closes_it():
 
 
 _PIECES = st.lists(
-    st.sampled_from(["UNA:+.? ", "UNB+UNOC:3", "UNH+1+X", "UNT+2+1", "UNZ+1+1", "UNG+X",
-                     "UNE+1", "UNS", "UN", "U", "", "LIN+1", "QTY+21:3", "BGM:X", "DTM?+1",
-                     "UNX+1", "AUNH+1", "NUN+1"]),
-    max_size=40,
+    st.sampled_from(["UNA:+.? ", "UNB+UNOC:3+S+R+240101:1200+1", "UNH+1+ORDERS:D:96A:UN",
+                     "UNT+2+1", "UNZ+1+1", "UNG+X", "UNE+1", "UNS", "UN", "U", "", "LIN+1",
+                     "LIN+2++4012345000009:SRV", "QTY+21:3", "BGM:X", "DTM?+1", "UNX+1",
+                     "AUNH+1", "NUN+1", "NAD+BY+O?'BRIEN", " LIN+3", "\r\nQTY+1", "A+B+1",
+                     "lin+1", "12+3", "IMD+F++:::A?+B", "FTX+AAA+++50?? OFF", "PRI:AAA",
+                     "UNH+2+SLSRPT:D:01B:UN", "UNT+3+2", "UNA*+.? ", "TOOLONG+1",
+                     "TOOLONGER+2", "AB:C+1", "ABCDE"]),
+    max_size=60,
 )
 
 
-@given(_PIECES)
-@settings(max_examples=300, deadline=None)
-def test_marks_find_service_segments_and_odd_pieces_like_a_test_per_piece(pieces):
-    tags = [p[:3] for p in pieces]
-    after = [p[3:4] for p in pieces]
-    odd = set(after) - {"+"}
-    expected = [i for i, p in enumerate(pieces) if tags[i] in _SERVICE or after[i] in odd]
-    assert _marks(tags, after, odd) == expected
+def _read_by(data: str, *, batch: bool, table: bool, chunk_size: int, monkeypatch) -> tuple:
+    """Segments (tag, raw, offset, number) and issues, read one way."""
+    monkeypatch.setattr(edifact_reader, "_BATCH_MIN_PIECES", 1 if batch else 10**9)
+    monkeypatch.setattr(edifact_reader, "_TABLE_MIN_PIECES", 1 if table else 10**9)
+    try:
+        result = read(data, chunk_size=chunk_size)
+    except UnreadableStream as exc:
+        return ("unreadable", exc.code)
+    return ([(s.tag, s.raw, s.offset, s.number) for m in result.messages for s in m.segments],
+            [(m.type, m.control_number) for m in result.messages], issue_rows(result))
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=_PIECES, sep=st.sampled_from(["'", "'\n", "'\r\n"]),
+       chunk=st.sampled_from([16, 64, 1 << 20]))
+def test_runs_and_the_tag_table_read_what_a_look_at_each_piece_reads(pieces, sep, chunk,
+                                                                     monkeypatch):
+    """The batch path (runs of known tags from the table or the dictionary) against the
+    per-piece path, on interchanges of service segments, new and odd tags, blanks and
+    released terminators."""
+    data = "UNB+UNOC:3+S+R+240101:1200+1" + sep + sep.join(pieces * 3) + sep + "UNZ+1+1" + sep
+    expected = _read_by(data, batch=False, table=False, chunk_size=chunk,
+                        monkeypatch=monkeypatch)
+    for table in (False, True):
+        got = _read_by(data, batch=True, table=table, chunk_size=chunk, monkeypatch=monkeypatch)
+        assert got == expected, table
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*")), ids=lambda p: p.name)
+def test_corpus_reads_the_same_by_runs_and_piece_by_piece(path, monkeypatch):
+    data = path.read_bytes().decode("latin-1")
+    for chunk in (64, 1 << 20):
+        expected = _read_by(data, batch=False, table=False, chunk_size=chunk,
+                            monkeypatch=monkeypatch)
+        assert _read_by(data, batch=True, table=True, chunk_size=chunk,
+                        monkeypatch=monkeypatch) == expected
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_files_read_the_same_by_runs_and_piece_by_piece(data, monkeypatch):
+    base = (SIMPLE[:-len("UNT+4+M1'UNZ+1+REF1'")]
+            + "LIN+1++4012345000009:SRV'QTY+21:5'NAD+BY+O?'BRIEN'" * 30
+            + "UNT+94+M1'UNZ+1+REF1'")
+    cuts = data.draw(st.lists(st.integers(0, len(base) - 1), max_size=6))
+    junk = data.draw(st.text(alphabet="'?+:\r\n UNHTLIA1", min_size=1, max_size=4))
+    mutated = base
+    for at in sorted(cuts, reverse=True):
+        mutated = mutated[:at] + junk + mutated[at + 1:]
+    chunk = data.draw(st.sampled_from([16, 256, 1 << 20]))
+    expected = _read_by(mutated, batch=False, table=False, chunk_size=chunk,
+                        monkeypatch=monkeypatch)
+    assert _read_by(mutated, batch=True, table=True, chunk_size=chunk,
+                    monkeypatch=monkeypatch) == expected
+
+
+@pytest.mark.parametrize("sep", ["'", "'\n"])
+def test_long_runs_of_known_tags_read_the_same_by_runs_and_piece_by_piece(sep, monkeypatch):
+    lines = [f"LIN+{n}++4012345{n:06d}:SRV{sep}QTY+21:{n % 90}{sep}PRI+AAA:1.5{sep}"
+             for n in range(2000)]
+    data = (f"UNB+UNOC:3+S+R+240101:1200+1{sep}UNH+1+ORDERS:D:96A:UN{sep}BGM+220+PO1+9{sep}"
+            + "".join(lines) + f"UNT+6003+1{sep}UNZ+1+1{sep}")
+    expected = _read_by(data, batch=False, table=False, chunk_size=1 << 20,
+                        monkeypatch=monkeypatch)
+    assert len(expected[0]) == 6003 and expected[2] == []
+    assert _read_by(data, batch=True, table=True, chunk_size=1 << 20,
+                    monkeypatch=monkeypatch) == expected
+
+
+def test_the_table_learns_body_tags_and_never_service_tags():
+    reader = EdifactReader(io.BytesIO(SIMPLE.encode("latin-1")))
+    assert [m.type for m in reader] == ["ORDERS"]
+    assert reader._known == {"+": {"BGM+": "BGM", "DTM+": "DTM"}}
+
+
+def test_new_element_separator_reads_tags_by_its_own_table():
+    """A second interchange whose UNA makes `*` the element separator: `LIN*` is learnt
+    anew and `LIN+...` there is a segment whose tag runs to the first `*`."""
+    first = "UNB+UNOC:3+S+R+240101:1200+1'UNH+1+X:D:96A:UN'LIN+1'LIN+2'UNT+4+1'UNZ+1+1'"
+    second = ("UNA:*.? 'UNB*UNOC:3*S*R*240101:1200*2'UNH*1*X:D:96A:UN'LIN*1'LIN+2*3'"
+              "UNT*4*1'UNZ*1*2'")
+    result = read(first + second)
+    assert [[s.tag for s in m.segments] for m in result.messages] == [
+        ["UNH", "LIN", "LIN", "UNT"], ["UNH", "LIN", "LIN+2", "UNT"]]
+    assert issue_rows(result) == []
 
 
 def test_a_window_with_una_short_segments_and_released_terminators_reads_alike():
