@@ -591,3 +591,33 @@ def test_a_window_with_una_short_segments_and_released_terminators_reads_alike()
     assert len(result.interchanges) == 39
     assert [s.tag for s in result.messages[-1].segments] == ["UNH", "BGM", "UNS", "CNT", "UNT"]
     assert result.messages[0].segments[1].value(2) == "O'B"
+
+
+def _line_separator_by_counting(avail: str, term: str, rel: str | None) -> str:
+    """The rule `_line_separator` implements, with `str.count` (the reference)."""
+    nl = "\r\n" if "\r" in avail else "\n"
+    cand = term + nl
+    n = avail.count(cand)
+    if not n or avail.count("\n") != n or (nl == "\r\n" and avail.count("\r") != n):
+        return term
+    extra = 0
+    i = avail.find("UNA")
+    while i >= 0:
+        if ((i == 0 or avail[i - 1] == "\n") and avail[i + 8:i + 9] == term
+                and avail[i + 9:i + 10] not in ("\n", "\r", "")):
+            extra += 1
+        i = avail.find("UNA", i + 3)
+    loose = avail.count(term) - n - avail.endswith(term) - extra
+    if loose == 0 or (rel and loose == avail.count(rel + term)):
+        return cand
+    return term
+
+
+@given(st.lists(st.sampled_from(["'", "'\n", "'\r\n", "?'", "??'", "\n", "\r", "?", " ",
+                                 "UNA:+.? '", "\nUNA:+.? '\n", "UNB+1", "LIN+1"]), max_size=30),
+       st.sampled_from(["'", "#"]), st.sampled_from(["?", None]))
+@settings(max_examples=1000, deadline=None)
+def test_line_separator_counts_as_str_count_does(parts, term, rel):
+    avail = "".join(parts).replace("'", term)
+    assert EdifactReader._line_separator(avail, term, rel) == _line_separator_by_counting(
+        avail, term, rel)
