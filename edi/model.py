@@ -160,42 +160,48 @@ class _SplitOnce:
         return elements
 
 
-_SegmentFields = namedtuple("_SegmentFields", ("tag", "raw", "span", "number"), defaults=(0,))
+# The fields' C accessors, taken from a namedtuple: they read a position of any tuple.
+_Fields = namedtuple("_Fields", ("tag", "raw", "span", "number"))
 
 
-class Segment(_SegmentFields):
+class Segment(tuple):
     """One segment: tag, elements (repetitions x components), and where it was read.
 
     Fields: `tag`, `raw` (the segment text without its terminator, tag included), `span`
     (the `Span` it was read in, shared by a run of segments) and `number` (its 1-based
-    position within its message; envelope segments: 0). Underneath, a segment is a tuple of
-    those four, so that a reader builds a run of them with C code only (`Segment.many`, no
-    Python frame per segment): about 500 fewer instructions per segment, 8% of reading a
-    file of 16-byte X12 segments. Compare segments with `==` (tag and elements), not as
-    tuples.
+    position within its message; envelope segments: 0). Underneath, a segment is the tuple
+    `(tag, raw, span, number)`, and the class has no `__new__` of its own, so that a reader
+    builds a run of them by calling the class from C (`Segment.many`: `map` over `zip`, no
+    Python frame per segment). Make one with `Segment.of(tag, raw, span, number)`. Compare
+    segments with `==` (tag and elements), not as tuples.
 
     Elements are split from `raw` lazily, on first access; the byte offset comes from the
     `Span` on request. Element positions are 1-based as in the standards (`BEG03` is
     `seg.value(3)`); the tag is not an element.
     """
 
+    tag = _Fields.tag
+    raw = _Fields.raw
+    span = _Fields.span
+    number = _Fields.number
     elements = _SplitOnce()
-    # namedtuple's own `_make` (behind `_replace`) checks `len()`, which counts elements here
-    _make = classmethod(tuple.__new__)
+
+    @classmethod
+    def of(cls, tag: str, raw: str, span: Span, number: int = 0) -> Segment:
+        return cls((tag, raw, span, number))
 
     @classmethod
     def many(cls, tags: list[str], raws: list[str], span: Span) -> Iterator[Segment]:
         """The segments of a run: `raws[k]`, tagged `tags[k]`, is segment `span.first + k`."""
         first = span.first
-        return map(tuple.__new__, repeat(cls),
-                   zip(tags, raws, repeat(span), range(first, first + len(raws))))
+        return map(cls, zip(tags, raws, repeat(span), range(first, first + len(raws))))
 
     @classmethod
     def at(
         cls, tag: str, raw: str, delimiters: Delimiters, offset: int, number: int = 0
     ) -> Segment:
         """One segment read alone, at byte `offset`."""
-        return cls(tag, raw, Span(delimiters, offset), number)
+        return cls((tag, raw, Span(delimiters, offset), number))
 
     @classmethod
     def build(
@@ -207,7 +213,7 @@ class Segment(_SegmentFields):
         number: int = 0,
         raw: str | None = None,
     ) -> Segment:
-        seg = cls(tag, tag if raw is None else raw, Span(delimiters, offset), number)
+        seg = cls((tag, tag if raw is None else raw, Span(delimiters, offset), number))
         seg.__dict__["elements"] = tuple(elements)
         return seg
 

@@ -347,7 +347,7 @@ class EdifactReader:
                             self._outside(tag, p, off)
                         else:
                             number += 1
-                            segs.append(Seg(tag, p, Span(d, off), number))
+                            segs.append(Seg((tag, p, Span(d, off), number)))
                         continue
                     self._number = number
                     if tag == "UNT":
@@ -411,7 +411,7 @@ class EdifactReader:
                         self._outside(tag, p, off)
                         continue
                     number += 1
-                    segs.append(Seg(tag, p, Span(d, off), number))
+                    segs.append(Seg((tag, p, Span(d, off), number)))
                     if bad is not None:
                         self._char_issue(tag, off, bad, number)
             if resplit is None:

@@ -409,7 +409,7 @@ class X12Reader:
             return
         self._ic_index += 1
         self._group_st += 1
-        seg = Segment(s[:2], s, Span(d, offset), 1)
+        seg = Segment((s[:2], s, Span(d, offset), 1))
         fields = s.split(d.element)
         kind = fields[1] if len(fields) > 1 else ""
         control = fields[2] if len(fields) > 2 else ""
@@ -433,7 +433,7 @@ class X12Reader:
         if msg is None or d is None:  # pragma: no cover - checked by caller
             return
         number = self._num + 1
-        seg = Segment(s[:2], s, Span(d, offset), number)
+        seg = Segment((s[:2], s, Span(d, offset), number))
         msg.segments.append(seg)
         fields = s.split(d.element)
         count = fields[1] if len(fields) > 1 else ""

@@ -13,7 +13,7 @@ D = Delimiters(element="*", segment="~", component=">")
 def test_a_run_span_sums_offsets_from_the_raw_texts_and_the_gap():
     raws = ["LIN**UP*1", "ZA*QS*2*EA", "ZA*QA*30*EA"]
     span = Span(D, 100, 7, raws, 2)
-    segs = [Segment(r.split("*")[0], r, span, 7 + k) for k, r in enumerate(raws)]
+    segs = [Segment.of(r.split("*")[0], r, span, 7 + k) for k, r in enumerate(raws)]
     assert [s.offset for s in segs] == [100, 100 + 9 + 2, 100 + 9 + 2 + 10 + 2]
     assert [s.number for s in segs] == [7, 8, 9]
 
@@ -25,13 +25,13 @@ def test_a_span_of_one_segment_is_its_offset():
 
 def test_explicit_offsets_win_over_the_raw_lengths():
     span = Span(D, 10, 1, None, 0, [10, 25, 40])
-    segs = [Segment("N1", "N1*ST", span, n) for n in (1, 2, 3)]
+    segs = [Segment.of("N1", "N1*ST", span, n) for n in (1, 2, 3)]
     assert [s.offset for s in segs] == [10, 25, 40]
 
 
 def test_location_and_repr_use_the_lazy_offset():
     span = Span(D, 50, 2, ["BEG*00*SA*PO1", "REF*DP*038"], 1)
-    seg = Segment("REF", "REF*DP*038", span, 3)
+    seg = Segment.of("REF", "REF*DP*038", span, 3)
     assert seg.location(element=2) == Location(offset=64, segment_number=3,
                                                segment_tag="REF", element=2)
     assert repr(seg) == "Segment('REF*DP*038' @ 64)"
@@ -53,13 +53,15 @@ def test_many_numbers_a_run_from_the_span_and_equals_segments_built_one_by_one()
     raws = ["LIN**UP*1", "ZA*QS*2*EA", "ZA*QA*30*EA"]
     span = Span(D, 100, 7, raws, 2)
     run = list(Segment.many(["LIN", "ZA", "ZA"], raws, span))
-    alone = [Segment(r.split("*")[0], r, span, 7 + k) for k, r in enumerate(raws)]
+    alone = [Segment.of(r.split("*")[0], r, span, 7 + k) for k, r in enumerate(raws)]
     assert all(type(s) is Segment for s in run)
     assert [(s.tag, s.raw, s.number, s.offset) for s in run] == [
         (s.tag, s.raw, s.number, s.offset) for s in alone
     ]
     assert run[2].value(2) == "30"
-    assert run[2]._replace(number=7).offset == 100
+    # underneath, the tuple (tag, raw, span, number), from which the class makes it again
+    assert tuple(run[2]) == ("ZA", "ZA*QA*30*EA", span, 9)
+    assert Segment(tuple(run[2])).offset == run[2].offset == 100 + 9 + 2 + 10 + 2
 
 
 def test_equality_compares_tag_and_elements_not_where_the_segment_was_read():
@@ -90,4 +92,4 @@ def _reference_split(raw: str, d: Delimiters) -> tuple:
 def test_elements_split_like_the_plain_nested_split(raw, repetition):
     d = Delimiters(element="*", segment="~", component=">", repetition=repetition)
     raw = "REF" + raw
-    assert Segment("REF", raw, Span(d), 1).elements == _reference_split(raw, d)
+    assert Segment.of("REF", raw, Span(d), 1).elements == _reference_split(raw, d)
