@@ -16,9 +16,12 @@ their hash already computed.
 
 from __future__ import annotations
 
+import operator
+from itertools import repeat
+
 import numpy as np
 
-__all__ = ["TagTable"]
+__all__ = ["TagTable", "misses_of"]
 
 _PAD = b"\0\0\0\0"
 
@@ -85,15 +88,25 @@ class TagTable:
                   out=starts[1:])
         return np.ndarray((len(data) - 3,), dtype=">u4", buffer=data, strides=(1,))[starts]
 
-    def tags(self, prefixes: dict[str, str], heads: np.ndarray) -> list[str | None]:
+    def tags(self, prefixes: dict[str, str], heads: np.ndarray
+             ) -> tuple[list[str | None], bytearray]:
         """The tag of each head: `prefixes[head]`, or None for a prefix not in `prefixes`
-        (including every piece shorter than four characters)."""
+        (including every piece shorter than four characters); and the misses, a byte per
+        head (1 where the tag is None), so that a reader finds the next piece to look at
+        with `bytearray.find` (memchr) instead of `list.index(None)` (~170 instructions a
+        piece)."""
         if prefixes is not self._prefixes or len(prefixes) != self._seen:
             self._rebuild(prefixes)
         codes = self._codes
         if not len(codes):
-            return [None] * len(heads)
+            return [None] * len(heads), bytearray(b"\1" * len(heads))
         at = np.searchsorted(codes, heads)
         np.minimum(at, len(codes) - 1, out=at)
-        at[codes[at] != heads] = len(codes)
-        return self._tags.take(at).tolist()
+        miss = codes[at] != heads
+        at[miss] = len(codes)
+        return self._tags.take(at).tolist(), bytearray(miss)
+
+
+def misses_of(tags: list[str | None]) -> bytearray:
+    """The misses of tags looked up one by one: a byte per tag, 1 where it is None."""
+    return bytearray(map(operator.is_, tags, repeat(None)))

@@ -62,7 +62,7 @@ from edi.model import (
     Span,
     Standard,
 )
-from edi.tagscan import TagTable
+from edi.tagscan import TagTable, misses_of
 
 CHUNK_SIZE = 1 << 20
 _FIRST_WINDOW = 1 << 16
@@ -295,13 +295,12 @@ class EdifactReader:
                 heads = None
                 if count >= _TABLE_MIN_PIECES:
                     heads = TagTable.heads_at(avail, lens, tl)
-                tags = self._look_up(known, pieces, heads, 0, count)
+                tags, misses = self._look_up(known, pieces, heads, 0, count)
                 done, done_off = 0, base + pos  # the offset of pieces[done]
                 a = 0
                 while a < count:
-                    try:
-                        i = tags.index(None, a)
-                    except ValueError:
+                    i = misses.find(1, a)
+                    if i < 0:
                         i = count
                     if i > a:
                         done_off += sum(lens[done:a]) + tl * (a - done)
@@ -323,8 +322,10 @@ class EdifactReader:
                     if learnt is not None:
                         # a tag learnt after this window was looked up: look up a stretch again
                         stop = min(count, i + _RELOOKUP_WINDOW)
-                        tags[i:stop] = self._look_up(known, pieces, heads, i, stop)
+                        tags[i:stop], misses[i:stop] = self._look_up(known, pieces, heads, i,
+                                                                     stop)
                         tags[i] = learnt
+                        misses[i] = 0
                         a = i
                         continue
                     done_off += sum(lens[done:i]) + tl * (i - done)
@@ -451,11 +452,13 @@ class EdifactReader:
             yield self._out.pop(0)
 
     def _look_up(self, known: dict[str, str], pieces: list[str], heads, start: int,
-                 end: int) -> list[str | None]:
-        """The known tags of `pieces[start:end]` (None where unknown): by the window's
-        `heads` when `TagTable` could read them, else one dictionary look-up per piece."""
+                 end: int) -> tuple[list[str | None], bytearray]:
+        """The known tags of `pieces[start:end]` (None where unknown) and their misses (see
+        `TagTable.tags`): by the window's `heads` when `TagTable` could read them, else one
+        dictionary look-up per piece."""
         if heads is None:
-            return list(map(known.get, map(_HEAD, pieces[start:end])))
+            tags = list(map(known.get, map(_HEAD, pieces[start:end])))
+            return tags, misses_of(tags)
         return self._table.tags(known, heads[start:end])
 
     @staticmethod

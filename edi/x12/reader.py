@@ -59,7 +59,7 @@ from edi.model import (
     Span,
     Standard,
 )
-from edi.tagscan import TagTable
+from edi.tagscan import TagTable, misses_of
 
 __all__ = ["ISA_LENGTH", "X12Reader", "valid_date", "valid_time"]
 
@@ -313,15 +313,14 @@ class X12Reader:
             if len(parts) >= _TABLE_MIN_PIECES:
                 heads = self._table.heads(buf, sep, len(parts))
             look_up = self._look_up
-            tags = look_up(parts, heads, 0)
+            tags, misses = look_up(parts, heads, 0)
             extend, num, cap = self._extender()
             n = len(parts)
             i = 0
             at, at_offset = 0, base  # the offset of parts[at]
             while i < n:
-                try:
-                    j = tags.index(None, i)
-                except ValueError:
+                j = misses.find(1, i)
+                if j < 0:
                     j = n
                 if j > i and extend is not None:
                     room = min(j, i + max(cap - num, 0))
@@ -341,8 +340,9 @@ class X12Reader:
                 elif j == i and cache.get(head(parts[i])) is not None:
                     # a tag learnt after this chunk was looked up: look up a window again
                     end = min(n, i + _RELOOKUP_WINDOW)
-                    tags[i:end] = look_up(parts, heads, i, end)
+                    tags[i:end], misses[i:end] = look_up(parts, heads, i, end)
                     tags[i] = cache.get(head(parts[i]))  # the table has no piece under 4
+                    misses[i] = 0
                     continue
                 stop = max(j, i + 1)
                 for k in range(i, stop):
@@ -377,7 +377,7 @@ class X12Reader:
                     if cache is not self._tags:  # new element separator: look tags up again
                         st_lead, se_lead = "ST" + d.element, "SE" + d.element
                         cache = self._tags
-                        tags[k + 1:] = look_up(parts, heads, k + 1)
+                        tags[k + 1:], misses[k + 1:] = look_up(parts, heads, k + 1)
                     if ready:
                         batch = ready.copy()
                         ready.clear()
@@ -392,11 +392,13 @@ class X12Reader:
                 return "", base, True
 
     def _look_up(self, parts: list[str], heads, start: int,
-                 end: int | None = None) -> list[str | None]:
-        """The known tags of `parts[start:end]` (None where unknown): by the chunk's `heads`
-        when `TagTable` could read them, else one dictionary look-up per piece."""
+                 end: int | None = None) -> tuple[list[str | None], bytearray]:
+        """The known tags of `parts[start:end]` (None where unknown) and their misses (see
+        `TagTable.tags`): by the chunk's `heads` when `TagTable` could read them, else one
+        dictionary look-up per piece."""
         if heads is None:
-            return list(map(self._tags.get, map(_HEAD, parts[start:end])))
+            tags = list(map(self._tags.get, map(_HEAD, parts[start:end])))
+            return tags, misses_of(tags)
         return self._table.tags(self._tags, heads[start:end])
 
     def _st(self, s: str, offset: int) -> None:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import edi.x12.reader as x12_reader
 from edi.errors import UnreadableStream
-from edi.tagscan import TagTable
+from edi.tagscan import TagTable, misses_of
 from edi.x12.reader import X12Reader
 
 CORPUS = Path(__file__).parents[1] / "samples" / "corpus" / "x12"
@@ -31,7 +31,8 @@ def test_tags_match_the_dictionary_for_every_piece(sep):
     count = len(expected) - 1  # the reader keeps the last piece back, unterminated
     heads = TagTable.heads(text, sep, count)
     assert heads is not None
-    got = TagTable().tags(PREFIXES, heads)
+    got, misses = TagTable().tags(PREFIXES, heads)
+    assert list(misses) == [t is None for t in got]
     # pieces under four characters are left to the dictionary ("N1" alone): None here
     assert got == [None if len(p) < 4 else t
                    for p, t in zip(text.split(sep), expected, strict=False)][:count]
@@ -44,9 +45,19 @@ def test_a_separator_that_overlaps_itself_is_left_to_the_dictionary():
 def test_a_prefix_learnt_later_is_found_on_the_next_lookup():
     table, prefixes = TagTable(), {"ZA*Q": "ZA"}
     heads = TagTable.heads("ZA*QS~PO1*1~", "~", 2)
-    assert table.tags(prefixes, heads) == ["ZA", None]
+    assert table.tags(prefixes, heads) == (["ZA", None], bytearray(b"\0\1"))
     prefixes["PO1*"] = "PO1"
-    assert table.tags(prefixes, heads) == ["ZA", "PO1"]
+    assert table.tags(prefixes, heads) == (["ZA", "PO1"], bytearray(b"\0\0"))
+
+
+def test_an_empty_table_misses_every_piece():
+    heads = TagTable.heads("ZA*QS~PO1*1~", "~", 2)
+    assert TagTable().tags({}, heads) == ([None, None], bytearray(b"\1\1"))
+
+
+def test_misses_of_tags_looked_up_one_by_one():
+    assert misses_of(["ZA", None, "LIN", None]) == bytearray(b"\0\1\0\1")
+    assert misses_of([]) == bytearray()
 
 
 def _read(data: bytes, chunk: int, *, table: bool, monkeypatch) -> tuple:
