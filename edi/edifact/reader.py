@@ -342,8 +342,9 @@ class EdifactReader:
                         if tag is None:
                             continue
                     if tag not in service:
-                        if p[3:4] == es and tag.isalnum() and len(known) < _MAX_KNOWN_TAGS:
-                            known[p[:4]] = tag  # its next pieces go by the table
+                        if (p is pieces[i] and p[3:4] == es and tag.isalnum()
+                                and len(known) < _MAX_KNOWN_TAGS):
+                            known[p[:4]] = tag  # the next pieces so tagged go by the table
                         if segs is None:
                             self._outside(tag, p, off)
                         else:

@@ -484,7 +484,7 @@ _PIECES = st.lists(
                      "AUNH+1", "NUN+1", "NAD+BY+O?'BRIEN", " LIN+3", "\r\nQTY+1", "A+B+1",
                      "lin+1", "12+3", "IMD+F++:::A?+B", "FTX+AAA+++50?? OFF", "PRI:AAA",
                      "UNH+2+SLSRPT:D:01B:UN", "UNT+3+2", "UNA*+.? ", "TOOLONG+1",
-                     "TOOLONGER+2", "AB:C+1", "ABCDE"]),
+                     "TOOLONGER+2", "AB:C+1", "ABCDE", " A+B+1", "\nA+B+2"]),
     max_size=60,
 )
 
@@ -558,6 +558,18 @@ def test_long_runs_of_known_tags_read_the_same_by_runs_and_piece_by_piece(sep, m
     assert len(expected[0]) == 6003 and expected[2] == []
     assert _read_by(data, batch=True, table=True, chunk_size=1 << 20,
                     monkeypatch=monkeypatch) == expected
+
+
+def test_a_tag_read_after_blanks_is_not_learnt_for_pieces_without_them(monkeypatch):
+    """` A+B+1` is tagged `A` (the tag runs to the first `+` once the blank is dropped),
+    while `A+B+2` is tagged by its first three characters: the first must not teach the
+    table that `A+B+` means `A`."""
+    data = "UNB+UNOC:3+S+R+240101:1200+1'UNH+1+X:D:96A:UN' A+B+1'A+B+2'UNT+4+1'UNZ+1+1'"
+    for batch in (True, False):
+        got = _read_by(data, batch=batch, table=False, chunk_size=1 << 20,
+                       monkeypatch=monkeypatch)
+        assert [(tag, raw) for tag, raw, _, _ in got[0]] == [
+            ("UNH", "UNH+1+X:D:96A:UN"), ("A", "A+B+1"), ("A+B", "A+B+2"), ("UNT", "UNT+4+1")]
 
 
 def test_the_table_learns_body_tags_and_never_service_tags():
