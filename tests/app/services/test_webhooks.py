@@ -30,7 +30,7 @@ from schemas.alert import WebhookCreate
 
 # The delivery clock's first reading. Alerts are raised at the real time, so it must be
 # later than that (a fixed date here turned the tests red once the date had passed).
-T0 = (datetime.now(UTC) + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+T0 = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
 
 
 class Receiver:
