@@ -1,25 +1,26 @@
 """X12 read benchmark: edihub vs pyx12 vs a bare `str.split` baseline.
 
 Generates deterministic X12 850 (segments end `~` + line break) and 852 (segments end `~`,
-one line) files of the requested sizes in a temporary directory, then runs every contender
-in its own subprocess, `--runs` times, and prints the median MB/s (wall clock, and on the
-process's CPU time, which is steadier on a shared machine), segments/s and the peak RSS of
-that subprocess.
+one line) files of the requested sizes in a temporary directory, then runs the contenders
+`--runs` rounds, alternating, each run in a subprocess of its own (`bench/harness.py`), and
+prints the median MB/s (wall clock, and on the process's CPU time), segments/s and the peak
+RSS of those subprocesses.
 
-    .venv/bin/python bench/parse.py --sizes 1,10,100 --runs 3
+    .venv/bin/python bench/parse.py --sizes 1,10,100 --runs 3 [--against REV]
 
 - edihub: `edi.iter_messages` streaming over the open file, touching every segment's tag.
 - pyx12: `pyx12.x12file.X12Reader` over the same file (envelope-checking segment reader);
   by default only on files up to `--pyx12-max-mb` (10) because it runs at ~5 MB/s.
 - split: read + latin-1 decode the whole file, split on `~` then on `*`; no objects, no
   positions, no checks: the floor for any pure-Python reader.
+- edihub@REV (`--against REV`, repeatable): edihub with the `edi` package of git revision
+  REV, in the same rounds.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import statistics
 import subprocess
@@ -27,6 +28,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from harness import alternate, revision_tree, worker_env
 
 ROOT = Path(__file__).resolve().parents[1]
 MB = 1_000_000
@@ -153,11 +156,15 @@ def worker(name: str, path: str, runs: int) -> None:
 # ------------------------------------------------------------------ driver
 
 
-def measure(name: str, path: Path, runs: int) -> dict:
+def measure(name: str, path: Path, runs: int, trees: dict[str, Path]) -> dict:
+    """One subprocess running contender `name` `runs` times; `edihub@REV` is the edihub
+    worker with the `edi` package of `trees[name]` first on the path."""
+    worker_name, path_first = name.split("@")[0], trees.get(name, ROOT)
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", name, "--file", str(path), "--runs", str(runs)],
+        [sys.executable, __file__, "--worker", worker_name, "--file", str(path),
+         "--runs", str(runs)],
         check=True, capture_output=True, text=True, cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=worker_env(path_first),
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -169,6 +176,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--kinds", default="850,852")
     parser.add_argument("--contenders", default="split,edihub,pyx12")
     parser.add_argument("--pyx12-max-mb", type=int, default=10)
+    parser.add_argument("--against", action="append", default=[], metavar="REV",
+                        help="also run edihub as of git revision REV, in the same rounds")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -176,27 +185,30 @@ def main(argv: list[str] | None = None) -> None:
         worker(args.worker, args.file, args.runs)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
-    contenders = args.contenders.split(",")
-    print(f"python {sys.version.split()[0]}, runs={args.runs}, median shown")
-    print(f"{'file':<14}{'contender':<10}{'MB/s':>9}{'CPU MB/s':>9}{'segments/s':>14}"
+    contenders = args.contenders.split(",") + [f"edihub@{rev}" for rev in args.against]
+    print(f"python {sys.version.split()[0]}, runs={args.runs} alternating, median shown")
+    print(f"{'file':<14}{'contender':<16}{'MB/s':>9}{'CPU MB/s':>9}{'segments/s':>14}"
           f"{'peak RSS MB':>13}{'B/segment':>11}{'x split':>9}")
     with tempfile.TemporaryDirectory(prefix="edihub-bench-") as tmp:
+        trees = {f"edihub@{rev}": revision_tree(rev, Path(tmp)) for rev in args.against}
         for kind in args.kinds.split(","):
             for size in sizes:
                 path = Path(tmp) / f"x12_{kind}_{size}mb.edi"
                 nbytes = generate(path, kind, size * MB)
                 split_rate = None
-                for name in contenders:
-                    if name == "pyx12" and size > args.pyx12_max_mb:
-                        continue
-                    r = measure(name, path, args.runs)
+                names = [name for name in contenders
+                         if not (name == "pyx12" and size > args.pyx12_max_mb)]
+                results = alternate(lambda name, path=path: measure(name, path, 1, trees),
+                                    names, args.runs)
+                for name in names:
+                    r = results[name]
                     median = statistics.median(r["times"])
                     rate = nbytes / MB / median
                     cpu_rate = nbytes / MB / statistics.median(r["cpu"])
                     if name == "split":
                         split_rate = rate
                     ratio = f"{rate / split_rate:.2f}" if split_rate else "-"
-                    print(f"{kind + ' ' + str(size) + ' MB':<14}{name:<10}"
+                    print(f"{kind + ' ' + str(size) + ' MB':<14}{name:<16}"
                           f"{rate:>9.1f}{cpu_rate:>9.1f}{r['segments'] / median:>14,.0f}"
                           f"{r['peak_kib'] / 1024:>13.0f}{nbytes / r['segments']:>11.1f}"
                           f"{ratio:>9}", flush=True)

@@ -1,24 +1,26 @@
 """Benchmark: reading EDIFACT to located segments (edihub vs pydifact vs a str.split baseline).
 
-    .venv/bin/python bench/parse_edifact.py --sizes 1,10,100 --runs 3
+    .venv/bin/python bench/parse_edifact.py --sizes 1,10,100 --runs 3 [--against REV]
 
 Generates deterministic ORDERS and SLSRPT interchanges (some values carry release characters:
-`?+`, `?:`, `?'`, `??`) into a temporary directory, then runs each contender in its own
-subprocess (so peak RSS is per contender) and prints the median MB/s (wall clock, and on process
-CPU time, which is steadier on a shared machine), segments/s and peak RSS.
+`?+`, `?:`, `?'`, `??`) into a temporary directory, then runs the contenders `--runs` rounds,
+alternating, each run in a subprocess of its own (`bench/harness.py`; peak RSS is per
+contender), and prints the median MB/s (wall clock, and on process CPU time), segments/s and
+peak RSS.
 
 * edihub: `edi.iter_messages` over the open file, touching every segment's tag.
 * pydifact: `Interchange.from_str` on the decoded file, iterating its segments (only on the
   sizes listed in `--pydifact-sizes`, default 1,10: it is too slow for 100 MB).
 * split: `str.split` on the terminator and the element separator, no release handling
   (a lower bound on what any pure-Python reader costs; it gets released terminators wrong).
+* edihub@REV (`--against REV`, repeatable): edihub with the `edi` package of git revision
+  REV, in the same rounds.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import resource
 import statistics
@@ -27,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from harness import alternate, revision_tree, worker_env
 
 MB = 1_000_000
 _NAMES = ["ACME GMBH", "SMITH?+SONS", "O?'BRIEN LTD", "A?:B TRADING", "50?? OFF", "NORTHWIND"]
@@ -166,11 +170,14 @@ def _child(name: str, path: str, runs: int) -> None:
                       "rss_mb": rss_kb / 1024}))
 
 
-def _measure(name: str, path: Path, runs: int) -> dict:
+def _measure(name: str, path: Path, runs: int, trees: dict[str, Path]) -> dict:
+    """One subprocess running contender `name` `runs` times; `edihub@REV` is the edihub
+    contender with the `edi` package of `trees[name]` first on the path."""
     out = subprocess.run(
-        [sys.executable, __file__, "--child", name, str(path), "--runs", str(runs)],
+        [sys.executable, __file__, "--child", name.split("@")[0], str(path), "--runs",
+         str(runs)],
         capture_output=True, text=True, check=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        env=worker_env(*([trees[name]] if name in trees else [])),
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -181,6 +188,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--pydifact-sizes", default="1,10", help="sizes pydifact runs on")
     ap.add_argument("--kinds", default="ORDERS,SLSRPT")
+    ap.add_argument("--against", action="append", default=[], metavar="REV",
+                    help="also run edihub as of git revision REV, in the same rounds")
     ap.add_argument("--child", nargs=2, metavar=("CONTENDER", "FILE"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -188,21 +197,24 @@ def main(argv: list[str] | None = None) -> None:
         return
     sizes = [int(s) for s in args.sizes.split(",") if s]
     py_sizes = {int(s) for s in args.pydifact_sizes.split(",") if s}
-    print(f"python {sys.version.split()[0]}, runs={args.runs} (median)")
-    header = (f"{'file':<16}{'contender':<10}{'MB/s':>9}{'CPU MB/s':>9}{'Msegs/s':>9}"
+    print(f"{'python ' + sys.version.split()[0]}, runs={args.runs} alternating (median)")
+    header = (f"{'file':<16}{'contender':<16}{'MB/s':>9}{'CPU MB/s':>9}{'Msegs/s':>9}"
               f"{'RSS MB':>9}{'x pydifact':>11}")
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory() as tmp:
+        trees = {f"edihub@{rev}": revision_tree(rev, Path(tmp)) for rev in args.against}
         for kind in args.kinds.split(","):
             for size in sizes:
                 path = Path(tmp) / f"{kind.lower()}_{size}mb.edi"
                 nbytes = generate(path, size, kind)
                 rows = {}
-                for name in CONTENDERS:
-                    if name == "pydifact" and size not in py_sizes:
-                        continue
-                    r = _measure(name, path, args.runs)
+                names = [name for name in [*CONTENDERS, *trees]
+                         if not (name == "pydifact" and size not in py_sizes)]
+                results = alternate(lambda name, path=path: _measure(name, path, 1, trees),
+                                    names, args.runs)
+                for name in names:
+                    r = results[name]
                     med = statistics.median(r["times"])
                     cpu = statistics.median(r["cpu"])
                     rows[name] = (nbytes / MB / med, nbytes / MB / cpu,
@@ -210,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
                 py = rows.get("pydifact")
                 for name, (mbs, cpu_mbs, segs, rss) in rows.items():
                     ratio = f"{mbs / py[0]:.1f}" if py and name != "pydifact" else ""
-                    print(f"{kind + ' ' + str(size) + 'MB':<16}{name:<10}{mbs:>9.1f}"
+                    print(f"{kind + ' ' + str(size) + 'MB':<16}{name:<16}{mbs:>9.1f}"
                           f"{cpu_mbs:>9.1f}{segs:>9.3f}{rss:>9.1f}{ratio:>11}")
                     sys.stdout.flush()
                 path.unlink()
