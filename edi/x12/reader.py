@@ -42,6 +42,8 @@ import operator
 from collections.abc import Iterator
 from typing import BinaryIO
 
+import numpy as np
+
 from edi.errors import UnreadableStream
 from edi.limits import Limits
 from edi.model import (
@@ -90,10 +92,14 @@ def _separator(buf: str, term: str, eof: bool) -> str:
     """The terminator plus the line break that always follows it in `buf`, if one does.
 
     Splitting on `~\\n` instead of `~` spares a strip per segment in the common layout.
+    The counts come from numpy for a one-character terminator (`str.count` costs about
+    four instructions a byte, a tenth of reading a file of 33-byte segments).
     """
     if term == "\n":
-        n = buf.count("\n")
-        return "\r\n" if n and buf.count("\r\n") == n else term
+        codes = _codes(buf)
+        lf = np.flatnonzero(codes == 10)
+        crlf = len(lf) and lf[0] > 0 and bool((codes[lf - 1] == 13).all())
+        return "\r\n" if crlf else term
     i = buf.find(term)
     if i < 0:
         return term
@@ -101,9 +107,23 @@ def _separator(buf: str, term: str, eof: bool) -> str:
     for suffix in ("\r\n", "\n"):
         if after.startswith(suffix):
             sep = term + suffix
-            n = buf.count(term) - (not eof and buf.endswith(term))  # may be split later
-            return sep if n == buf.count(sep) else term
+            held = not eof and buf.endswith(term)  # may be split later
+            if len(term) > 1:
+                return sep if buf.count(term) - held == buf.count(sep) else term
+            codes = _codes(buf + "\0\0")
+            at = np.flatnonzero(codes[:-2] == ord(term))
+            followed = codes[at + 1] == ord(suffix[0])
+            if len(suffix) > 1:
+                followed &= codes[at + 2] == ord(suffix[1])
+            return sep if len(at) - held == np.count_nonzero(followed) else term
     return term
+
+
+def _codes(text: str) -> np.ndarray:
+    """The characters of latin-1 `text` as bytes."""
+    return np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
+
+
 _SCAN_ISA = 512  # characters to look at when the ISA is not fixed width
 
 

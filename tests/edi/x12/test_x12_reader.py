@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import edi
 from edi.errors import UnreadableStream
 from edi.model import Scope, Severity
-from edi.x12.reader import X12Reader
+from edi.x12.reader import X12Reader, _separator
 
 
 def isa(control="000000001", *, e="*", t="~", comp=">", rep="U", version="00401",
@@ -221,3 +223,31 @@ def test_newline_terminator_with_mixed_line_endings():
     segs = result.messages[0].segments[1:-1]
     assert [s.raw for s in segs] == [f"PO1*{k}*1*EA" for k in range(1, 9)]
     assert [s.offset for s in segs] == [text.index(f"PO1*{k}*") for k in range(1, 9)]
+
+
+def _separator_by_counting(buf: str, term: str, eof: bool) -> str:
+    """The rule `_separator` implements, with `str.count` (the reference)."""
+    if term == "\n":
+        n = buf.count("\n")
+        return "\r\n" if n and buf.count("\r\n") == n else term
+    i = buf.find(term)
+    if i < 0:
+        return term
+    after = buf[i + len(term): i + len(term) + 2]
+    for suffix in ("\r\n", "\n"):
+        if after.startswith(suffix):
+            sep = term + suffix
+            n = buf.count(term) - (not eof and buf.endswith(term))
+            return sep if n == buf.count(sep) else term
+    return term
+
+
+@given(st.lists(st.sampled_from(["~", "~\n", "~\r\n", "\n", "\r", "\r\n", "ST*1", "*", "\x85",
+                                 "\xe2\x80\xa6"]), max_size=30),
+       st.sampled_from(["~", "\n", "\r", "\x85", "\xe2\x80\xa6"]), st.booleans())
+@example(["\n", "ST*1", "\r"], "\n", True)  # a first line break at the very start
+@example(["~\n", "ST*1~\n", "ST*1~"], "~", False)  # a last terminator the next chunk may split
+@settings(max_examples=1000, deadline=None)
+def test_separator_counts_as_str_count_does(parts, term, eof):
+    buf = "".join(parts)
+    assert _separator(buf, term, eof) == _separator_by_counting(buf, term, eof)
