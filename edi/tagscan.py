@@ -3,13 +3,16 @@ in a table of the prefixes a reader has already checked, with numpy instead of o
 slice, hash and dictionary look-up per segment.
 
 A reader keeps a dictionary `prefix -> tag` of the four-character prefixes it has checked
-(an X12 `ZA*Q` -> `ZA`). `TagTable.heads` reads the four bytes at the start of every piece
-of a chunk as one big-endian code; `TagTable.tags` turns the dictionary into a sorted array
+(an X12 `ZA*Q` -> `ZA`, an EDIFACT `LIN+` -> `LIN`). `TagTable.heads` reads the four bytes
+at the start of every piece of a chunk as one big-endian code (`heads_at` does the same for
+pieces given by their lengths, as the EDIFACT reader's are, whose released terminators make
+them no plain split); `TagTable.tags` turns the dictionary into a sorted array
 of such codes (again only when it has grown) and finds each head with `searchsorted`:
 about 400 instructions per segment against about 1,200 for
 `map(prefixes.get, map(head, pieces))`. A piece whose prefix is not in the table, or which
 is shorter than four characters, gets `None`, exactly as the dictionary would answer for a
-prefix it has not seen; the reader looks at those pieces one at a time.
+prefix it has not seen, and a byte of 1 in the misses that come with the tags; the reader
+finds those pieces with `bytearray.find` and looks at them one at a time.
 The tags handed out are the dictionary's own string objects, so later look-ups by tag find
 their hash already computed.
 """

@@ -15,10 +15,13 @@ How the input is read
   transmissions, fixed-width lines, a line break inside a value) are removed from the segment
   text. Segment offsets are the byte offsets of the first character of the tag in the input.
   The common layout "terminator + one line break" is split on both at once.
-* Speed: a clean ASCII window is turned into segments by C-level iteration (`Segment.many`
-  between service segments, which are found with `str.find`; one shared `Span` per run, so
-  byte offsets are only summed when asked for); windows with line breaks inside segments or
-  with non-ASCII bytes take a per-segment loop.
+* Speed: in a clean ASCII window the tags of all pieces are looked up at once among the
+  four-character prefixes of body segments already read (`edi.tagscan.TagTable`, per element
+  separator), and each run of known segments between two pieces that need a look of their
+  own (service segments, new or odd tags, blanks) is turned into segments by C-level
+  iteration (`Segment.many`, one shared `Span` per run, so byte offsets are only summed when
+  asked for). Windows with line breaks inside segments or with non-ASCII bytes take a
+  per-segment loop, which reads the same (the tests compare the two).
 * Each UNA / UNB starts a new set of service characters; a file may hold several interchanges
   with different UNA strings.
 * Elements are split lazily by `edi.model.Segment`.
