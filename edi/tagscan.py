@@ -20,7 +20,7 @@ their hash already computed.
 from __future__ import annotations
 
 import operator
-from itertools import repeat
+from itertools import islice, repeat
 
 import numpy as np
 
@@ -41,13 +41,26 @@ class TagTable:
         self._tags = np.empty(1, dtype=object)
 
     def _rebuild(self, prefixes: dict[str, str]) -> None:
-        keys = sorted(k for k in prefixes if len(k) == 4 and k.isascii())
-        self._codes = np.array(
-            [int.from_bytes(k.encode("ascii"), "big") for k in keys], dtype=np.uint32
-        )
-        tags = np.empty(len(keys) + 1, dtype=object)  # the last one: None, for a miss
-        tags[: len(keys)] = [prefixes[k] for k in keys]
-        self._tags = tags
+        """Take in the prefixes added to `prefixes` since the last call (a reader's
+        dictionary only grows, and keeps insertion order), or all of a new dictionary:
+        each new prefix costs one insertion into the sorted arrays, so a reader that learns
+        thousands of tags one by one does not sort them all again each time."""
+        if prefixes is self._prefixes and len(prefixes) > self._seen:
+            added = list(islice(prefixes, self._seen, None))
+            codes, tags = self._codes, self._tags[:-1]
+        else:
+            added = list(prefixes)
+            codes, tags = np.zeros(0, dtype=np.uint32), np.empty(0, dtype=object)
+        keys = sorted(k for k in added if len(k) == 4 and k.isascii())
+        new_codes = np.array([int.from_bytes(k.encode("ascii"), "big") for k in keys],
+                             dtype=np.uint32)
+        new_tags = np.empty(len(keys), dtype=object)
+        new_tags[:] = [prefixes[k] for k in keys]
+        at = np.searchsorted(codes, new_codes)
+        self._codes = np.insert(codes, at, new_codes)
+        merged = np.empty(len(self._codes) + 1, dtype=object)  # the last one: None, a miss
+        merged[:-1] = np.insert(tags, at, new_tags)
+        self._tags = merged
         self._prefixes = prefixes
         self._seen = len(prefixes)
 

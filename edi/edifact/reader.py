@@ -78,6 +78,7 @@ _BATCH_MIN_PIECES = 1  # a clean window of at least this many pieces is read by 
 _TABLE_MIN_PIECES = 64  # below this, numpy's fixed cost outweighs the per-segment saving
 _MAX_KNOWN_TAGS = 4096
 _RELOOKUP_WINDOW = 2048
+_RELOOKUP_GAP = 64  # pieces at the least between two look-ups of a stretch
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -338,7 +339,7 @@ class EdifactReader:
                     heads = TagTable.heads_at(avail, lens, tl)
                 tags, misses = self._look_up(known, pieces, heads, 0, count)
                 done, done_off = 0, base + pos  # the offset of pieces[done]
-                a = 0
+                a = relook_at = 0
                 while a < count:
                     i = misses.find(1, a)
                     if i < 0:
@@ -361,10 +362,14 @@ class EdifactReader:
                     p = pieces[i]
                     learnt = known.get(p[:4])
                     if learnt is not None:
-                        # a tag learnt after this window was looked up: look up a stretch again
-                        stop = min(count, i + _RELOOKUP_WINDOW)
-                        tags[i:stop], misses[i:stop] = self._look_up(known, pieces, heads, i,
-                                                                     stop)
+                        # a tag learnt after this window was looked up: a stretch is looked up
+                        # again, at most once every _RELOOKUP_GAP pieces so that the work stays
+                        # linear whatever the tags; in between, the piece joins the next run
+                        if i >= relook_at:
+                            relook_at = i + _RELOOKUP_GAP
+                            stop = min(count, i + _RELOOKUP_WINDOW)
+                            tags[i:stop], misses[i:stop] = self._look_up(known, pieces, heads, i,
+                                                                         stop)
                         tags[i] = learnt
                         misses[i] = 0
                         a = i
@@ -393,11 +398,11 @@ class EdifactReader:
                             segs.append(Seg((tag, p, Span(d, off), number)))
                         continue
                     self._number = number
-                    if tag == "UNT":
+                    if tag == "UNT" and not self._skipping:
                         self._unt(p, off)
-                    elif tag == "UNH":
+                    elif tag == "UNH" and not self._skipping:
                         self._unh(p, off)
-                    else:
+                    else:  # (skips UNH/UNT in an interchange over the segment limit)
                         resplit = self._service(tag, p, off, off - base, text)
                     out = self._out
                     if out:

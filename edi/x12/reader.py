@@ -83,6 +83,7 @@ _MAX_CACHED_TAGS = 4096
 _HEAD = operator.itemgetter(slice(0, 4))  # a segment's prefix, the key of its known tag
 _TABLE_MIN_PIECES = 64  # below this, numpy's fixed cost outweighs the per-segment saving
 _RELOOKUP_WINDOW = 2048
+_RELOOKUP_GAP = 64  # pieces at the least between two look-ups of a window
 # Control numbers remembered for the uniqueness checks (GS06 per interchange, ST02 per group);
 # past this many the check stops, so memory stays bounded on huge groups.
 _MAX_TRACKED_CONTROLS = 100_000
@@ -336,7 +337,7 @@ class X12Reader:
             tags, misses = look_up(parts, heads, 0)
             extend, num, cap = self._extender()
             n = len(parts)
-            i = 0
+            i = relook_at = 0
             at, at_offset = 0, base  # the offset of parts[at]
             while i < n:
                 j = misses.find(1, i)
@@ -357,11 +358,15 @@ class X12Reader:
                         i = room
                         continue
                     j = i + 1  # over the limit: let _slow skip it
-                elif j == i and cache.get(head(parts[i])) is not None:
-                    # a tag learnt after this chunk was looked up: look up a window again
-                    end = min(n, i + _RELOOKUP_WINDOW)
-                    tags[i:end], misses[i:end] = look_up(parts, heads, i, end)
-                    tags[i] = cache.get(head(parts[i]))  # the table has no piece under 4
+                elif j == i and (learnt := cache.get(head(parts[i]))) is not None:
+                    # a tag learnt after this chunk was looked up: a window is looked up again,
+                    # at most once every _RELOOKUP_GAP pieces so that the work stays linear
+                    # whatever the tags; in between, the piece joins the next run
+                    if i >= relook_at:
+                        relook_at = i + _RELOOKUP_GAP
+                        end = min(n, i + _RELOOKUP_WINDOW)
+                        tags[i:end], misses[i:end] = look_up(parts, heads, i, end)
+                    tags[i] = learnt
                     misses[i] = 0
                     continue
                 stop = max(j, i + 1)

@@ -112,3 +112,33 @@ def test_mutated_files_read_the_same_with_and_without_the_table(data, monkeypatc
     chunk = data.draw(st.sampled_from([256, 1024, 1 << 20]))
     assert _read(bytes(mutated), chunk, table=True, monkeypatch=monkeypatch) == _read(
         bytes(mutated), chunk, table=False, monkeypatch=monkeypatch)
+
+
+def test_learning_thousands_of_tags_looks_up_a_bounded_number_of_windows(monkeypatch):
+    """Each of 4,000 tags first seen alone, then again: at most one look-up of a window per
+    64 pieces after learning (it was one per new tag, quadratic: 4 s for 8,000 segments)."""
+    import itertools
+
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    tags = ["".join(t) for t in itertools.product(letters, repeat=3)][:4000]
+    data = _interchange([s for t in tags for s in (f"{t}*1", f"{t}*2")]).encode("latin-1")
+    calls = []
+    look_up = X12Reader._look_up
+
+    def counted(self, parts, heads, start, end=None):
+        calls.append(start)
+        return look_up(self, parts, heads, start, end)
+
+    monkeypatch.setattr(X12Reader, "_look_up", counted)
+    reader = X12Reader(io.BytesIO(data), retain=True)
+    assert [len(m.segments) for m in reader] == [8002]
+    assert reader.result.all_issues() == []
+    assert len(calls) <= 8008 // 64 + 2
+
+
+def test_the_table_takes_in_prefixes_added_one_by_one_as_a_new_table_would():
+    grown, table = {}, TagTable()
+    heads = TagTable.heads("ZA*QS~PO1*1~LIN*1~N1*RL~CTT*1~X", "~", 5)
+    for prefix, tag in [("LIN*", "LIN"), ("ZA*Q", "ZA"), ("CTT*", "CTT"), ("PO1*", "PO1")]:
+        grown[prefix] = tag
+        assert table.tags(grown, heads) == TagTable().tags(dict(grown), heads)

@@ -633,3 +633,37 @@ def test_line_separator_counts_as_str_count_does(parts, term, rel):
     avail = "".join(parts).replace("'", term)
     assert EdifactReader._line_separator(avail, term, rel) == _line_separator_by_counting(
         avail, term, rel)
+
+
+@pytest.mark.parametrize("chunk", [112, 1 << 20])
+def test_no_message_after_the_segment_limit_reject_of_its_interchange(chunk):
+    """UNH/UNT met in a window read by runs go through the same skip as other service
+    segments once the interchange is over the limit (found in review)."""
+    data = ("UNB+UNOA:3+S+R+200101:1200+IC'UNH+1+ORDERS:D:96A:UN'" + "DTM+1'" * 10
+            + "AAA1'AAA2'AAA3'AAA4'AAA5'AAA6'UNH+2+ORDERS:D:96A:UN'DTM+1'UNT+3+2'UNZ+2+IC'")
+    result = read(data, chunk_size=chunk, limits=Limits(max_segments_per_interchange=5))
+    assert result.messages == []
+    assert issue_rows(result)[0][:3] == ("18", "error", "interchange")
+
+
+def test_learning_thousands_of_tags_looks_up_a_bounded_number_of_stretches(monkeypatch):
+    """Each of 4,000 tags first seen alone, then again: the re-look-ups after learning are
+    at most one per 64 pieces, so the work stays linear (it was one per new tag)."""
+    import itertools
+
+    letters = "ABCDEFGHIJKLMNOPQRSTVWXYZ"
+    tags = ["".join(t) for t in itertools.product(letters, repeat=3)][:4000]
+    data = ("UNB+UNOA:3+S+R+200101:1200+IC'UNH+1+ORDERS:D:96A:UN'"
+            + "".join(f"{t}+1'{t}+2'" for t in tags) + "UNT+8002+1'UNZ+1+IC'")
+    calls = []
+    look_up = EdifactReader._look_up
+
+    def counted(self, known, pieces, heads, start, end):
+        calls.append(end - start)
+        return look_up(self, known, pieces, heads, start, end)
+
+    monkeypatch.setattr(EdifactReader, "_look_up", counted)
+    result = read(data)
+    assert [len(m.segments) for m in result.messages] == [8002]
+    assert issue_rows(result) == []
+    assert len(calls) <= 8004 // 64 + 2
