@@ -24,9 +24,15 @@ from itertools import islice, repeat
 
 import numpy as np
 
-__all__ = ["TagTable", "misses_of"]
+__all__ = ["HEAD", "RELOOKUP_GAP", "RELOOKUP_WINDOW", "TagTable", "misses_of"]
 
 _PAD = b"\0\0\0\0"
+HEAD = operator.itemgetter(slice(0, 4))  # a piece's prefix, the key of its known tag
+# After a tag is learnt, a reader looks pieces it had already looked up again: a window of
+# RELOOKUP_WINDOW pieces, at most once every RELOOKUP_GAP pieces, so that the work stays
+# linear however many tags it learns (in between, a piece it now knows joins the next run).
+RELOOKUP_WINDOW = 2048
+RELOOKUP_GAP = 64
 
 
 class TagTable:
@@ -103,6 +109,17 @@ class TagTable:
         np.cumsum(np.fromiter(lengths, dtype=np.int64, count=len(lengths))[:-1] + gap,
                   out=starts[1:])
         return np.ndarray((len(data) - 3,), dtype=">u4", buffer=data, strides=(1,))[starts]
+
+    def look_up(self, prefixes: dict[str, str], pieces: list[str], heads: np.ndarray | None,
+                start: int = 0, end: int | None = None
+                ) -> tuple[list[str | None], bytearray]:
+        """The known tags of `pieces[start:end]` (None where unknown) and their misses:
+        by `heads` (of all `pieces`) when the reader could locate them, else one
+        dictionary look-up per piece."""
+        if heads is None:
+            tags = list(map(prefixes.get, map(HEAD, pieces[start:end])))
+            return tags, misses_of(tags)
+        return self.tags(prefixes, heads[start:end])
 
     def tags(self, prefixes: dict[str, str], heads: np.ndarray
              ) -> tuple[list[str | None], bytearray]:

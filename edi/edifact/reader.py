@@ -42,7 +42,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterator
 from itertools import accumulate, repeat
-from operator import add, itemgetter
+from operator import add
 from typing import BinaryIO
 
 import numpy as np
@@ -65,7 +65,7 @@ from edi.model import (
     Span,
     Standard,
 )
-from edi.tagscan import TagTable, misses_of
+from edi.tagscan import RELOOKUP_GAP, RELOOKUP_WINDOW, TagTable
 
 CHUNK_SIZE = 1 << 20
 _FIRST_WINDOW = 1 << 16
@@ -73,12 +73,9 @@ _SERVICE = frozenset({"UNA", "UNB", "UNG", "UNE", "UNZ", "UNH", "UNT"})
 _BOM = "\xef\xbb\xbf"
 _MAX_RESULT_ISSUES = 1000
 _BLANKS = " \t\r\n\x00"
-_HEAD = itemgetter(slice(0, 4))  # a segment's prefix, the key of its known tag
 _BATCH_MIN_PIECES = 1  # a clean window of at least this many pieces is read by runs
 _TABLE_MIN_PIECES = 64  # below this, numpy's fixed cost outweighs the per-segment saving
 _MAX_KNOWN_TAGS = 4096
-_RELOOKUP_WINDOW = 2048
-_RELOOKUP_GAP = 64  # pieces at the least between two look-ups of a stretch
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -337,7 +334,8 @@ class EdifactReader:
                 heads = None
                 if count >= _TABLE_MIN_PIECES:
                     heads = TagTable.heads_at(avail, lens, tl)
-                tags, misses = self._look_up(known, pieces, heads, 0, count)
+                look_up = self._table.look_up
+                tags, misses = look_up(known, pieces, heads)
                 done, done_off = 0, base + pos  # the offset of pieces[done]
                 a = relook_at = 0
                 while a < count:
@@ -362,14 +360,11 @@ class EdifactReader:
                     p = pieces[i]
                     learnt = known.get(p[:4])
                     if learnt is not None:
-                        # a tag learnt after this window was looked up: a stretch is looked up
-                        # again, at most once every _RELOOKUP_GAP pieces so that the work stays
-                        # linear whatever the tags; in between, the piece joins the next run
+                        # a tag learnt after this window was looked up (see RELOOKUP_GAP)
                         if i >= relook_at:
-                            relook_at = i + _RELOOKUP_GAP
-                            stop = min(count, i + _RELOOKUP_WINDOW)
-                            tags[i:stop], misses[i:stop] = self._look_up(known, pieces, heads, i,
-                                                                         stop)
+                            relook_at = i + RELOOKUP_GAP
+                            stop = min(count, i + RELOOKUP_WINDOW)
+                            tags[i:stop], misses[i:stop] = look_up(known, pieces, heads, i, stop)
                         tags[i] = learnt
                         misses[i] = 0
                         a = i
@@ -497,16 +492,6 @@ class EdifactReader:
         self._finish(base + len(text))
         while self._out:
             yield self._out.pop(0)
-
-    def _look_up(self, known: dict[str, str], pieces: list[str], heads, start: int,
-                 end: int) -> tuple[list[str | None], bytearray]:
-        """The known tags of `pieces[start:end]` (None where unknown) and their misses (see
-        `TagTable.tags`): by the window's `heads` when `TagTable` could read them, else one
-        dictionary look-up per piece."""
-        if heads is None:
-            tags = list(map(known.get, map(_HEAD, pieces[start:end])))
-            return tags, misses_of(tags)
-        return self._table.tags(known, heads[start:end])
 
     @staticmethod
     def _line_separator(avail: str, term: str, rel: str | None) -> str:

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
-import operator
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -61,7 +60,7 @@ from edi.model import (
     Span,
     Standard,
 )
-from edi.tagscan import TagTable, misses_of
+from edi.tagscan import HEAD, RELOOKUP_GAP, RELOOKUP_WINDOW, TagTable
 
 __all__ = ["ISA_LENGTH", "X12Reader", "valid_date", "valid_time"]
 
@@ -80,10 +79,7 @@ _BLANKS = " \t\r\n\x00"
 _BOM = "\xef\xbb\xbf"  # UTF-8 BOM read as latin-1
 _MAX_STRAY_ISSUES = 100
 _MAX_CACHED_TAGS = 4096
-_HEAD = operator.itemgetter(slice(0, 4))  # a segment's prefix, the key of its known tag
 _TABLE_MIN_PIECES = 64  # below this, numpy's fixed cost outweighs the per-segment saving
-_RELOOKUP_WINDOW = 2048
-_RELOOKUP_GAP = 64  # pieces at the least between two look-ups of a window
 # Control numbers remembered for the uniqueness checks (GS06 per interchange, ST02 per group);
 # past this many the check stops, so memory stays bounded on huge groups.
 _MAX_TRACKED_CONTROLS = 100_000
@@ -295,7 +291,7 @@ class X12Reader:
         many = Segment.many
         st_lead, se_lead = "ST" + d.element, "SE" + d.element
         accumulate = itertools.accumulate
-        head = _HEAD
+        head = HEAD
         while True:
             if not eof:
                 chunk = self._read()
@@ -333,8 +329,8 @@ class X12Reader:
             heads = None
             if len(parts) >= _TABLE_MIN_PIECES:
                 heads = self._table.heads(buf, sep, len(parts))
-            look_up = self._look_up
-            tags, misses = look_up(parts, heads, 0)
+            look_up = self._table.look_up
+            tags, misses = look_up(cache, parts, heads)
             extend, num, cap = self._extender()
             n = len(parts)
             i = relook_at = 0
@@ -359,13 +355,11 @@ class X12Reader:
                         continue
                     j = i + 1  # over the limit: let _slow skip it
                 elif j == i and (learnt := cache.get(head(parts[i]))) is not None:
-                    # a tag learnt after this chunk was looked up: a window is looked up again,
-                    # at most once every _RELOOKUP_GAP pieces so that the work stays linear
-                    # whatever the tags; in between, the piece joins the next run
+                    # a tag learnt after this chunk was looked up (see tagscan.RELOOKUP_GAP)
                     if i >= relook_at:
-                        relook_at = i + _RELOOKUP_GAP
-                        end = min(n, i + _RELOOKUP_WINDOW)
-                        tags[i:end], misses[i:end] = look_up(parts, heads, i, end)
+                        relook_at = i + RELOOKUP_GAP
+                        end = min(n, i + RELOOKUP_WINDOW)
+                        tags[i:end], misses[i:end] = look_up(cache, parts, heads, i, end)
                     tags[i] = learnt
                     misses[i] = 0
                     continue
@@ -402,7 +396,7 @@ class X12Reader:
                     if cache is not self._tags:  # new element separator: look tags up again
                         st_lead, se_lead = "ST" + d.element, "SE" + d.element
                         cache = self._tags
-                        tags[k + 1:], misses[k + 1:] = look_up(parts, heads, k + 1)
+                        tags[k + 1:], misses[k + 1:] = look_up(cache, parts, heads, k + 1)
                     if ready:
                         batch = ready.copy()
                         ready.clear()
@@ -415,16 +409,6 @@ class X12Reader:
             buf = tail
             if eof:
                 return "", base, True
-
-    def _look_up(self, parts: list[str], heads, start: int,
-                 end: int | None = None) -> tuple[list[str | None], bytearray]:
-        """The known tags of `parts[start:end]` (None where unknown) and their misses (see
-        `TagTable.tags`): by the chunk's `heads` when `TagTable` could read them, else one
-        dictionary look-up per piece."""
-        if heads is None:
-            tags = list(map(self._tags.get, map(_HEAD, parts[start:end])))
-            return tags, misses_of(tags)
-        return self._table.tags(self._tags, heads[start:end])
 
     def _st(self, s: str, offset: int) -> None:
         """An ST inside a group: the same as `_slow` -> `_envelope` -> `_on_st`, shorter."""

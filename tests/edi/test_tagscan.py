@@ -123,13 +123,13 @@ def test_learning_thousands_of_tags_looks_up_a_bounded_number_of_windows(monkeyp
     tags = ["".join(t) for t in itertools.product(letters, repeat=3)][:4000]
     data = _interchange([s for t in tags for s in (f"{t}*1", f"{t}*2")]).encode("latin-1")
     calls = []
-    look_up = X12Reader._look_up
+    look_up = TagTable.look_up
 
-    def counted(self, parts, heads, start, end=None):
+    def counted(self, prefixes, parts, heads, start=0, end=None):
         calls.append(start)
-        return look_up(self, parts, heads, start, end)
+        return look_up(self, prefixes, parts, heads, start, end)
 
-    monkeypatch.setattr(X12Reader, "_look_up", counted)
+    monkeypatch.setattr(TagTable, "look_up", counted)
     reader = X12Reader(io.BytesIO(data), retain=True)
     assert [len(m.segments) for m in reader] == [8002]
     assert reader.result.all_issues() == []
