@@ -53,3 +53,9 @@ def worker_env(*path_first: Path) -> dict[str, str]:
     on two cores that takes the other core away from a short run and its CPU time."""
     paths = dict.fromkeys([*map(str, path_first), str(ROOT)])
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "OPENBLAS_NUM_THREADS": "1"}
+
+
+def contender(name: str, trees: dict[str, Path]) -> tuple[str, dict[str, str]]:
+    """The worker a contender runs (its name before any `@`) and its subprocess's
+    environment: `edihub@REV` reads with the `edi` package of `trees[name]`."""
+    return name.split("@")[0], worker_env(*([trees[name]] if name in trees else []))

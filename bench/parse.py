@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import alternate, revision_tree, worker_env
+from harness import alternate, contender, revision_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 MB = 1_000_000
@@ -159,12 +159,11 @@ def worker(name: str, path: str, runs: int) -> None:
 def measure(name: str, path: Path, runs: int, trees: dict[str, Path]) -> dict:
     """One subprocess running contender `name` `runs` times; `edihub@REV` is the edihub
     worker with the `edi` package of `trees[name]` first on the path."""
-    worker_name, path_first = name.split("@")[0], trees.get(name, ROOT)
+    worker_name, env = contender(name, trees)
     out = subprocess.run(
         [sys.executable, __file__, "--worker", worker_name, "--file", str(path),
          "--runs", str(runs)],
-        check=True, capture_output=True, text=True, cwd=ROOT,
-        env=worker_env(path_first),
+        check=True, capture_output=True, text=True, cwd=ROOT, env=env,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 

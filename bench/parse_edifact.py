@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import alternate, revision_tree, worker_env
+from harness import alternate, contender, revision_tree
 
 MB = 1_000_000
 _NAMES = ["ACME GMBH", "SMITH?+SONS", "O?'BRIEN LTD", "A?:B TRADING", "50?? OFF", "NORTHWIND"]
@@ -173,11 +173,10 @@ def _child(name: str, path: str, runs: int) -> None:
 def _measure(name: str, path: Path, runs: int, trees: dict[str, Path]) -> dict:
     """One subprocess running contender `name` `runs` times; `edihub@REV` is the edihub
     contender with the `edi` package of `trees[name]` first on the path."""
+    worker_name, env = contender(name, trees)
     out = subprocess.run(
-        [sys.executable, __file__, "--child", name.split("@")[0], str(path), "--runs",
-         str(runs)],
-        capture_output=True, text=True, check=True,
-        env=worker_env(*([trees[name]] if name in trees else [])),
+        [sys.executable, __file__, "--child", worker_name, str(path), "--runs", str(runs)],
+        capture_output=True, text=True, check=True, env=env,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
