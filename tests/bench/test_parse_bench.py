@@ -5,6 +5,7 @@ reads as many segments as this one (correctness, never speed)."""
 from __future__ import annotations
 
 import importlib
+import shutil
 import sys
 from pathlib import Path
 
@@ -78,3 +79,21 @@ def test_the_bench_commands_print_a_row_per_contender(bench, capsys):
                          "--against", "HEAD", "--pyx12-max-mb", "0"])
     rows = [line.split()[3] for line in capsys.readouterr().out.splitlines()[2:]]
     assert rows == ["split", "edihub", "edihub@HEAD"]
+
+
+def test_instruction_counts_read_the_segments_a_reader_reads(bench, tmp_path):
+    """`bench/instructions.py`: its floor and split loops see every segment edihub reads
+    (plus the envelopes), and with valgrind present a count comes out per segment."""
+    instructions = bench("instructions")
+    paths = instructions.generate(tmp_path, 1)
+    for label, path in paths.items():
+        edihub = instructions.read(str(path), "edihub")
+        assert edihub > 20_000, label
+        assert instructions.read(str(path), "floor") > edihub, label
+        assert instructions.read(str(path), "split") > edihub, label
+    if shutil.which("valgrind") is None:
+        pytest.skip("valgrind is not installed")
+    small = tmp_path / "small.x12"
+    bench("parse").generate(small, "852", 20_000)
+    count, segments = instructions.per_segment(small, "edihub", {})
+    assert segments > 1_000 and 500 < count < 100_000
